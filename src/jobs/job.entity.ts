@@ -1,0 +1,28 @@
+import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+
+/** A job's identity and the state that is not versioned (paused, current version). */
+@Entity('jobs')
+@Index('jobs_name_live', ['name'], { unique: true, where: 'deleted_at IS NULL' })
+export class JobEntity {
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  @Column({ type: 'varchar', length: 128 })
+  name: string;
+
+  @Column({ type: 'int' })
+  version: number;
+
+  @Column({ type: 'boolean', default: false })
+  paused: boolean;
+
+  @Column({ name: 'created_at', type: 'timestamptz', default: () => 'now()' })
+  createdAt: Date;
+
+  @Column({ name: 'updated_at', type: 'timestamptz', default: () => 'now()' })
+  updatedAt: Date;
+
+  /** Soft delete: runs of a deleted job stay readable, and the name can be used again. */
+  @Column({ name: 'deleted_at', type: 'timestamptz', nullable: true })
+  deletedAt: Date | null;
+}

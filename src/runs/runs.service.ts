@@ -1,0 +1,114 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
+import { mergeParams } from '../../libs/dag/task-context';
+import { JobValidationError, validateRunParams } from '../../libs/dag/validate-job';
+import { CLOCK, type Clock } from '../clock/clock.port';
+import { badUserInput, notFound } from '../common/graphql-errors';
+import { CHANNELS, PgNotifier } from '../database/pg-notifier';
+import { JobsService } from '../jobs/jobs.service';
+import { FINAL_RUN_STATUSES, RunEntity, type RunStatus } from './run.entity';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * What the api may do to runs: it writes *requests* (a new QUEUED run, a cancel request) and
+ * wakes the planner; only the planner leader changes run and task state.
+ */
+@Injectable()
+export class RunsService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly jobs: JobsService,
+    private readonly notifier: PgNotifier,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  async trigger(jobName: string, params: unknown): Promise<RunEntity> {
+    let given;
+    try {
+      given = validateRunParams(params, 'params');
+    } catch (err) {
+      if (err instanceof JobValidationError) throw badUserInput(err.message);
+      throw err;
+    }
+    const job = await this.jobs.findByName(jobName);
+    if (!job) throw notFound(`job "${jobName}" not found`);
+    const scheduledAt = this.clock.now();
+    return this.enqueue({
+      jobId: job.jobId,
+      jobName: job.name,
+      jobVersion: job.version,
+      trigger: 'MANUAL',
+      scheduledAt,
+      params: mergeParams(job.definition.params, given, { scheduledAt: scheduledAt.toISOString() }),
+      retryOf: null,
+    });
+  }
+
+  async requestCancel(id: string): Promise<RunEntity> {
+    const run = await this.mustFind(id);
+    if (FINAL_RUN_STATUSES.includes(run.status) || run.cancelRequestedAt) return run;
+    await this.dataSource.transaction(async (tx) => {
+      await tx.update(RunEntity, { id }, { cancelRequestedAt: this.clock.now() });
+      await this.notifier.notify(CHANNELS.wake, `cancel:${id}`, tx);
+    });
+    return this.mustFind(id);
+  }
+
+  async retry(id: string): Promise<RunEntity> {
+    const run = await this.mustFind(id);
+    if (!FINAL_RUN_STATUSES.includes(run.status)) {
+      throw badUserInput(`id: run ${id} is ${run.status}; only a finished run can be retried`);
+    }
+    return this.enqueue({
+      jobId: run.jobId,
+      jobName: run.jobName,
+      jobVersion: run.jobVersion,
+      trigger: 'RETRY',
+      scheduledAt: run.scheduledAt,
+      params: run.params,
+      retryOf: run.id,
+    });
+  }
+
+  async find(id: string): Promise<RunEntity | null> {
+    if (!UUID.test(id)) return null;
+    return this.dataSource.manager.findOne(RunEntity, { where: { id } });
+  }
+
+  async list(filter: { jobName?: string | null; status?: RunStatus | null; limit?: number | null }): Promise<RunEntity[]> {
+    const limit = this.limit(filter.limit);
+    const q = this.dataSource.manager.createQueryBuilder(RunEntity, 'r').orderBy('r.created_at', 'DESC').limit(limit);
+    if (filter.jobName) q.andWhere('r.job_name = :jobName', { jobName: filter.jobName });
+    if (filter.status) q.andWhere('r.status = :status', { status: filter.status });
+    return q.getMany();
+  }
+
+  limit(value: number | null | undefined, field = 'limit', fallback = 50): number {
+    if (value === null || value === undefined) return fallback;
+    if (!Number.isInteger(value) || value < 1 || value > 10_000) throw badUserInput(`${field}: must be 1..10000`);
+    return value;
+  }
+
+  private async mustFind(id: string): Promise<RunEntity> {
+    const run = await this.find(id);
+    if (!run) throw notFound(`run "${id}" not found`);
+    return run;
+  }
+
+  private async enqueue(run: Omit<RunEntity, 'id' | 'status' | 'createdAt' | 'startedAt' | 'finishedAt' | 'cancelRequestedAt'>): Promise<RunEntity> {
+    return this.dataSource.transaction(async (tx) => {
+      const saved = await tx.save(RunEntity, {
+        ...run,
+        status: 'QUEUED',
+        createdAt: this.clock.now(),
+        startedAt: null,
+        finishedAt: null,
+        cancelRequestedAt: null,
+      });
+      await this.notifier.notify(CHANNELS.wake, `run:${saved.id}`, tx);
+      return saved;
+    });
+  }
+}
