@@ -24,10 +24,21 @@ export class InFlightGate {
     this.wakeAll();
   }
 
-  /** Resolves once a slot is free (or `wakeAll` is called, e.g. on stop: callers re-check their own state). */
-  whenFree(): Promise<void> {
-    if (this.free > 0) return Promise.resolve();
-    return new Promise((resolve) => this.waiters.push(resolve));
+  /**
+   * Waits for a free slot, then takes up to `max` at once (0 if `cancelled()` turned true meanwhile).
+   * Taking in the same tick as the check matters: several waiters wake together and must not all
+   * count the same free slots.
+   */
+  async reserve(max: number, cancelled: () => boolean): Promise<number> {
+    while (!cancelled()) {
+      const n = Math.min(max, this.free);
+      if (n > 0) {
+        this.take(n);
+        return n;
+      }
+      await new Promise<void>((resolve) => this.waiters.push(resolve));
+    }
+    return 0;
   }
 
   wakeAll(): void {

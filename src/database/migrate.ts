@@ -10,7 +10,8 @@ const MIGRATION_LOCK = 0x5f_5f10;
  * nothing pending.
  */
 export async function runMigrations(url: string): Promise<string[]> {
-  const dataSource = new DataSource({ ...dataSourceOptions(url, { poolSize: 1 }), migrationsRun: false });
+  // Two connections: one holds the advisory lock while TypeORM migrates on the other.
+  const dataSource = new DataSource({ ...dataSourceOptions(url, { poolSize: 2 }), migrationsRun: false });
   await dataSource.initialize();
   try {
     const runner = dataSource.createQueryRunner();

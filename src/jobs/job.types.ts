@@ -12,7 +12,7 @@ export class StepInput {
   @Field(() => [String], { nullable: true, description: 'When given, its length equals shards' })
   shardParams?: string[] | null;
   @Field(() => GraphQLJSON, { nullable: true }) params?: unknown;
-  @Field({ nullable: true, description: 'Default "default"' }) queue?: string | null;
+  @Field(() => String, { nullable: true, description: 'Default "default"' }) queue?: string | null;
   @Field(() => Int, { nullable: true, description: 'Default 0' }) retries?: number | null;
   @Field(() => Int, { nullable: true, description: 'Default 1000, doubled on each retry' })
   retryBackoffMs?: number | null;
@@ -24,16 +24,16 @@ export class StepInput {
 @InputType()
 export class JobInput {
   @Field({ description: '[a-z0-9_.-]{1,128}' }) name: string;
-  @Field({ nullable: true }) description?: string | null;
-  @Field({ nullable: true, description: 'Cron, 5 fields or 6 with seconds; unset = manual only' })
+  @Field(() => String, { nullable: true }) description?: string | null;
+  @Field(() => String, { nullable: true, description: 'Cron, 5 fields or 6 with seconds; unset = manual only' })
   schedule?: string | null;
-  @Field({ nullable: true, description: 'IANA name, default UTC' }) timezone?: string | null;
+  @Field(() => String, { nullable: true, description: 'IANA name, default UTC' }) timezone?: string | null;
   @Field(() => [StepInput]) steps: StepInput[];
   @Field(() => GraphQLJSON, { nullable: true, description: 'Default run params' }) params?: unknown;
   @Field(() => ConcurrencyPolicyEnum, { nullable: true }) concurrencyPolicy?: ConcurrencyPolicy | null;
   @Field(() => MisfirePolicyEnum, { nullable: true }) misfirePolicy?: MisfirePolicy | null;
   @Field(() => Int, { nullable: true }) maxActiveRuns?: number | null;
-  @Field({ nullable: true }) paused?: boolean | null;
+  @Field(() => Boolean, { nullable: true }) paused?: boolean | null;
 }
 
 @ObjectType()

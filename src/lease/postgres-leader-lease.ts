@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import { CLOCK, type Clock } from '../clock/clock.port';
+import { returnedRows } from '../database/returning';
 import { type LeaderLease, type LeaseHold, LeaseLostError, type LeaseState } from './leader-lease.port';
 
 interface LeaseRow {
@@ -25,23 +26,27 @@ export class PostgresLeaderLease implements LeaderLease {
 
   async acquire(holderId: string, ttlMs: number): Promise<LeaseHold | null> {
     const now = this.clock.now();
-    const rows: LeaseRow[] = await this.dataSource.query(
-      `UPDATE planner_lease
+    const rows = returnedRows<LeaseRow>(
+      await this.dataSource.query(
+        `UPDATE planner_lease
           SET holder_id = $1, epoch = epoch + 1, acquired_at = $2, expires_at = $3
         WHERE name = 'leader' AND (holder_id IS NULL OR holder_id = $1 OR expires_at IS NULL OR expires_at <= $2)
         RETURNING holder_id, epoch, acquired_at, expires_at`,
-      [holderId, now, new Date(now.getTime() + ttlMs)],
+        [holderId, now, new Date(now.getTime() + ttlMs)],
+      ),
     );
     return rows.length ? this.hold(rows[0]) : null;
   }
 
   async renew(hold: LeaseHold, ttlMs: number): Promise<LeaseHold | null> {
     const now = this.clock.now();
-    const rows: LeaseRow[] = await this.dataSource.query(
-      `UPDATE planner_lease SET expires_at = $4
+    const rows = returnedRows<LeaseRow>(
+      await this.dataSource.query(
+        `UPDATE planner_lease SET expires_at = $4
         WHERE name = 'leader' AND holder_id = $1 AND epoch = $2 AND expires_at > $3
         RETURNING holder_id, epoch, acquired_at, expires_at`,
-      [hold.holderId, hold.epoch, now, new Date(now.getTime() + ttlMs)],
+        [hold.holderId, hold.epoch, now, new Date(now.getTime() + ttlMs)],
+      ),
     );
     return rows.length ? this.hold(rows[0]) : null;
   }
@@ -59,7 +64,12 @@ export class PostgresLeaderLease implements LeaderLease {
       `SELECT holder_id, epoch, acquired_at, expires_at FROM planner_lease WHERE name = 'leader'`,
     );
     if (!row) return { holderId: null, epoch: 0, acquiredAt: null, expiresAt: null };
-    return { holderId: row.holder_id, epoch: Number(row.epoch), acquiredAt: row.acquired_at, expiresAt: row.expires_at };
+    return {
+      holderId: row.holder_id,
+      epoch: Number(row.epoch),
+      acquiredAt: row.acquired_at,
+      expiresAt: row.expires_at,
+    };
   }
 
   /**

@@ -28,13 +28,14 @@ describe('WorkerRuntime: cancel', () => {
     expect(bus.results().map((result) => result.taskId)).toEqual(['c']);
   });
 
-  it('with taskIds stops those tasks only, and lets a later attempt of them run', async () => {
+  it('aimed at this worker, stops the listed tasks only, and lets a later attempt of them run', async () => {
     const { bus, gate } = await startRuntime({ concurrency: 2 });
     const a = bus.deliver(gateTask('a'));
     const b = bus.deliver(gateTask('b'));
     await gate.started.count(2);
 
-    bus.sendControl({ type: 'cancel', runId: 'run-1', taskIds: ['a'] });
+    bus.sendControl({ type: 'cancel', runId: 'run-1', taskIds: ['b'], workerId: 'another-worker' });
+    bus.sendControl({ type: 'cancel', runId: 'run-1', taskIds: ['a'], workerId: 'w1' });
     expect(await a.settled).toBe('ack');
     expect(await bus.deliver(gateTask('a')).settled).toBe('term');
     bus.deliver(gateTask('a', 'run-1', 2));

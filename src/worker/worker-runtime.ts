@@ -155,12 +155,15 @@ export class WorkerRuntime {
   }
 
   /**
-   * A cancel with no taskIds stops the whole run; one with taskIds stops those tasks only,
-   * so the planner can stop one attempt (a refused claim, a timeout) without the others.
+   * A broadcast cancel (no `workerId`) is the run's cancel: its running tasks stop and its
+   * deliveries still queued are dropped. A cancel aimed at one worker (`workerId` set) stops
+   * only the listed tasks there, so the planner can stop one attempt (a refused claim, a
+   * timeout) without touching the worker that legitimately holds the same task.
    */
   private onControl(message: ControlMessage): void {
     if (message.type !== 'cancel') return;
-    const wholeRun = message.taskIds.length === 0;
+    if (message.workerId !== undefined && message.workerId !== this.options.workerId) return;
+    const wholeRun = message.workerId === undefined;
     if (wholeRun) this.cancels.rememberRun(message.runId);
     const listed = new Set(message.taskIds);
     for (const { task } of this.active.values()) {

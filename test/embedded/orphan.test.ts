@@ -23,11 +23,21 @@ beforeAll(async () => {
 async function startInChild(dataDir: string): Promise<{ owner: ChildProcess; url: string; postmasterPid: number }> {
   const owner = spawn(process.execPath, [FIXTURE, entry, dataDir], { stdio: ['ignore', 'pipe', 'inherit'] });
   cleanup.action(() => owner.kill('SIGKILL'));
-  const [line] = (await once(owner.stdout!, 'data')) as [Buffer];
-  const started = JSON.parse(line.toString()) as { url?: string; dataDir?: string; error?: string };
+  const started = JSON.parse(await firstLine(owner)) as { url?: string; dataDir?: string; error?: string };
   if (!started.url || !started.dataDir) throw new Error(`the child could not start: ${started.error}`);
   const pidFile = fs.readFileSync(path.join(started.dataDir, 'postmaster.pid'), 'utf8');
   return { owner, url: started.url, postmasterPid: Number(pidFile.split('\n')[0]) };
+}
+
+function firstLine(child: ChildProcess): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let text = '';
+    child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
+      text += chunk;
+      if (text.includes('\n')) resolve(text.slice(0, text.indexOf('\n')));
+    });
+    child.once('exit', (code) => reject(new Error(`the child exited (${code}) before it said anything`)));
+  });
 }
 
 async function kill(owner: ChildProcess): Promise<void> {

@@ -55,10 +55,8 @@ export class TaskPullLoop {
     let idle = false;
     let failures = 0;
     while (!this.stopped) {
-      await this.o.gate.whenFree();
-      if (this.stopped) break;
-      const batch = Math.min(this.o.gate.free, idle ? this.o.idleBatch : this.o.busyBatch);
-      this.o.gate.take(batch);
+      const batch = await this.o.gate.reserve(idle ? this.o.idleBatch : this.o.busyBatch, () => this.stopped);
+      if (batch === 0) break;
       let handedOut = 0;
       try {
         const outcome = await this.puller.pull(batch, this.o.pullWaitMs);

@@ -35,7 +35,8 @@ export function locateCluster(
     if (obstacle) throw new Error(`user ${user.name} cannot reach the cluster in ${inPlace.pgDir}: ${obstacle.reason}`);
     return inPlace;
   }
-  const baseDir = remembered ?? path.join(relocationRoot(user), createHash('sha256').update(dataDir).digest('hex').slice(0, 16));
+  const baseDir =
+    remembered ?? path.join(relocationRoot(user), createHash('sha256').update(dataDir).digest('hex').slice(0, 16));
   if (!remembered) {
     // No pointer means dataDir is new: a cluster left there belonged to an earlier, deleted dataDir.
     fs.rmSync(baseDir, { recursive: true, force: true });

@@ -4,9 +4,9 @@ import type { EmbeddedPostgresLogger } from './logger';
 import { readProcess, signal, waitForExit } from './process-info';
 
 /**
- * Clears what a killed owner left behind, since postgres refuses to start while `postmaster.pid` names
- * a live process: a postmaster orphaned by a SIGKILL is stopped, a pid file naming a dead (or reused)
- * pid is removed. A server whose owner still runs is left alone: that is a second start on one dir.
+ * Clears what a killed owner left behind, since postgres refuses to start while `postmaster.pid` names a live
+ * process: a postmaster orphaned by a SIGKILL is stopped; a pid file naming a dead pid, or one reused by some
+ * other program, is removed. A server whose owner still runs is left alone: that is a second start on one dir.
  */
 export async function clearStalePostmaster(
   pgDir: string,
@@ -17,10 +17,14 @@ export async function clearStalePostmaster(
   const pid = readPid(pidFile);
   if (pid === undefined) return;
   const postmaster = readProcess(pid);
-  if (!postmaster || !servesDir(postmaster.argv, pgDir)) {
+  if (!postmaster || !isPostgres(postmaster.argv)) {
     fs.rmSync(pidFile, { force: true });
-    logger.warn(`embedded PostgreSQL: removed a stale postmaster.pid (pid ${pid} is no server of ${pgDir})`);
+    logger.warn(`embedded PostgreSQL: removed a stale postmaster.pid (pid ${pid} is no PostgreSQL server)`);
     return;
+  }
+  if (!servesDir(postmaster.argv, pgDir)) {
+    // Removing the pid file under a live server we did not start would let two servers share one cluster.
+    throw new Error(`${pgDir}/postmaster.pid names a running PostgreSQL (pid ${pid}) that shardflow did not start`);
   }
   if (ownerPid !== undefined && postmaster.ppid === ownerPid && readProcess(ownerPid)) {
     throw new Error(
@@ -36,7 +40,11 @@ export async function clearStalePostmaster(
 
 /** Fast shutdown (rolls back open transactions), then immediate, then kill. */
 async function terminate(pid: number): Promise<void> {
-  for (const [sig, waitMs] of [['SIGINT', 15_000], ['SIGQUIT', 5_000], ['SIGKILL', 5_000]] as const) {
+  for (const [sig, waitMs] of [
+    ['SIGINT', 15_000],
+    ['SIGQUIT', 5_000],
+    ['SIGKILL', 5_000],
+  ] as const) {
     signal(pid, sig);
     if (await waitForExit(pid, waitMs)) return;
   }
@@ -57,7 +65,10 @@ function readPid(pidFile: string): number | undefined {
   return undefined;
 }
 
+function isPostgres(argv: string[]): boolean {
+  return argv[0] !== undefined && path.basename(argv[0]) === 'postgres';
+}
+
 function servesDir(argv: string[], pgDir: string): boolean {
-  if (!argv[0] || path.basename(argv[0]) !== 'postgres') return false;
   return argv.some((arg) => path.isAbsolute(arg) && path.resolve(arg) === pgDir);
 }

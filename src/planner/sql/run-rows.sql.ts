@@ -4,6 +4,7 @@
 import type { EntityManager } from 'typeorm';
 import type { JsonObject } from '../../../libs/dag/job-definition';
 import type { StepState } from '../../../libs/dag/run-state';
+import { returnedRows } from '../../database/returning';
 
 export interface ActiveRunRow {
   id: string;
@@ -123,7 +124,7 @@ export async function cancelRunTasks(
   now: Date,
 ): Promise<Array<{ id: string; runId: string; workerId: string | null }>> {
   if (runIds.length === 0) return [];
-  return tx.query(
+  const result: unknown = await tx.query(
     `WITH open AS (
         SELECT id, attempt, status AS was FROM tasks
          WHERE run_id = ANY($1::uuid[]) AND status IN ('PENDING', 'QUEUED', 'RUNNING')
@@ -139,6 +140,7 @@ export async function cancelRunTasks(
      RETURNING t.id, t.run_id AS "runId", CASE WHEN open.was = 'RUNNING' THEN t.worker_id END AS "workerId"`,
     [runIds, now],
   );
+  return returnedRows(result);
 }
 
 /** Outputs of a finished run's succeeded tasks of one step, for a retry run to carry over. */
