@@ -12,7 +12,15 @@ import {
   type ResultMessage,
   type TaskMessage,
 } from '../../libs/contracts/messages';
-import { assertQueueName, decodeEvent, DEFAULT_MAX_PAYLOAD, encodeChecked, encodeTask, taskMsgId, type BusLogger } from './bus-codec';
+import {
+  assertQueueName,
+  decodeEvent,
+  DEFAULT_MAX_PAYLOAD,
+  encodeChecked,
+  encodeTask,
+  taskMsgId,
+  type BusLogger,
+} from './bus-codec';
 import { SettleOnceDelivery } from './delivery';
 import { Broadcast } from './in-process/broadcast';
 import { DedupWindow } from './in-process/dedup-window';
@@ -97,13 +105,15 @@ export class InProcessTaskBus implements TaskBus {
   async publishClaim(claim: ClaimMessage): Promise<void> {
     this.assertOpen();
     const data = encodeChecked(claimMessageSchema, claim, `claim of task ${claim.taskId}`);
-    if (!this.dedup.isDuplicate(`claim:${claim.taskId}:${claim.attempt}:${claim.workerId}`)) this.events.push(SUBJECTS.started, data);
+    if (!this.dedup.isDuplicate(`claim:${claim.taskId}:${claim.attempt}:${claim.workerId}`))
+      this.events.push(SUBJECTS.started, data);
   }
 
   async publishResult(result: ResultMessage): Promise<void> {
     this.assertOpen();
     const data = encodeChecked(resultMessageSchema, result, `result of task ${result.taskId}`);
-    if (!this.dedup.isDuplicate(`result:${result.taskId}:${result.attempt}:${result.workerId}`)) this.events.push(SUBJECTS.results, data);
+    if (!this.dedup.isDuplicate(`result:${result.taskId}:${result.attempt}:${result.workerId}`))
+      this.events.push(SUBJECTS.results, data);
   }
 
   onControl(listener: (message: ControlMessage) => void): Stoppable {

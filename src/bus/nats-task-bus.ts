@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
-import { connect, type NatsConnection, type Subscription } from '@nats-io/transport-node';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
 import {
   claimMessageSchema,
   controlMessageSchema,
@@ -17,19 +17,22 @@ import {
 } from '../../libs/contracts/messages';
 import {
   assertQueueName,
-  decodeEvent,
   DEFAULT_MAX_PAYLOAD,
   describeError,
   encodeChecked,
   encodeTask,
   taskMsgId,
-  TaskRefusedError,
   type BusLogger,
 } from './bus-codec';
 import { InFlightGate } from './in-flight-gate';
-import { natsDelivery, sendAckToken } from './nats/jetstream-delivery';
-import { JetStreamPuller } from './nats/jetstream-puller';
-import { ensureEventsConsumer, ensureEventsStream, ensureTaskConsumer, ensureTasksStream, type SetupOptions } from './nats/jetstream-setup';
+import { NatsEventSource } from './nats/event-source';
+import {
+  ensureEventsConsumer,
+  ensureEventsStream,
+  ensureTaskConsumer,
+  ensureTasksStream,
+  type SetupOptions,
+} from './nats/jetstream-setup';
 import { NatsNames } from './nats/nats-names';
 import { pipeline } from './nats/publish-pipeline';
 import { TaskPullLoop } from './nats/task-pull-loop';
@@ -59,6 +62,7 @@ export interface NatsTaskBusOptions {
 // Upper bound of what one `Nats-Msg-Id` header adds to a message (NATS/1.0 line, header name, CRLFs).
 const HEADER_OVERHEAD = 64;
 const MAX_PULL_BATCH = 256;
+const REPAIR_TIMEOUT_MS = 3_000;
 
 /** The task bus over NATS JetStream (tasks, claims, results) and core NATS (heartbeats, control). */
 export class NatsTaskBus implements TaskBus {
@@ -71,11 +75,10 @@ export class NatsTaskBus implements TaskBus {
   private connecting: Promise<void> | null = null;
   private nc: NatsConnection | null = null;
   private js: JetStreamClient | null = null;
-  private jsm: JetStreamManager | null = null;
-  private eventsPuller: JetStreamPuller | null = null;
-  private eventsTurn: Promise<unknown> = Promise.resolve();
+  /** For repairs from pull loops: short timeout, so a request lost in a reconnect is retried soon. */
+  private repairJsm: JetStreamManager | null = null;
+  private events: NatsEventSource | null = null;
   private readonly loops = new Set<TaskPullLoop>();
-  private readonly subs = new Set<Subscription>();
   private closing: Promise<void> | null = null;
 
   constructor(private readonly options: NatsTaskBusOptions) {
@@ -119,16 +122,18 @@ export class NatsTaskBus implements TaskBus {
       try {
         await js.publish(subject, data, { msgID: taskMsgId(task), timeout: this.requestTimeoutMs });
       } catch (err) {
-        throw new TaskRefusedError(task.taskId, task.attempt, `publish to ${subject} failed: ${describeError(err)}`);
+        // Transient (no PubAck in time, disconnected): a plain error, so the caller retries rather than fails the task.
+        throw new Error(`publishing task ${taskMsgId(task)} to ${subject} failed: ${describeError(err)}`, {
+          cause: err,
+        });
       }
     });
   }
 
   pullEvents(max: number, waitMs: number): Promise<Delivery<PlannerEvent>[]> {
-    // Serialised: a single pull at a time keeps the consumer's order and the puller's one-pull rule.
-    const turn = this.eventsTurn.then(() => this.pullEventsNow(max, waitMs));
-    this.eventsTurn = turn.catch(() => undefined);
-    return turn;
+    const { nc } = this.ready();
+    this.events ??= new NatsEventSource(nc, this.names, () => this.repairEvents(), this.requestTimeoutMs, this.logger);
+    return this.events.pull(max, waitMs);
   }
 
   async publishControl(message: ControlMessage): Promise<void> {
@@ -147,7 +152,7 @@ export class NatsTaskBus implements TaskBus {
   }
 
   consumeTasks(options: TaskConsumerOptions, onTask: (delivery: Delivery<TaskMessage>) => void): Stoppable {
-    const { nc, jsm } = this.ready();
+    const { nc, repairJsm } = this.ready();
     const queues = [...new Set(options.queues)];
     if (queues.length === 0) throw new Error('consumeTasks needs at least one queue');
     queues.forEach(assertQueueName);
@@ -165,8 +170,8 @@ export class NatsTaskBus implements TaskBus {
           pullWaitMs: this.pullWaitMs,
           ackTimeoutMs: this.requestTimeoutMs,
           ensureConsumer: async () => {
-            await ensureTasksStream(jsm, this.names, this.setup, this.logger);
-            await ensureTaskConsumer(jsm, this.names, queue, this.setup);
+            await ensureTasksStream(repairJsm, this.names, this.setup, this.logger);
+            await ensureTaskConsumer(repairJsm, this.names, queue, this.setup);
           },
           onTask,
           logger: this.logger,
@@ -227,11 +232,13 @@ export class NatsTaskBus implements TaskBus {
       await ensureEventsStream(jsm, this.names, this.setup, this.logger);
       await ensureEventsConsumer(jsm, this.names, this.setup);
       this.nc = nc;
-      this.jsm = jsm;
+      this.repairJsm = await jetstreamManager(nc, { timeout: REPAIR_TIMEOUT_MS, checkAPI: false });
       this.js = jetstream(nc, { timeout: this.requestTimeoutMs });
     } catch (err) {
       await nc.close();
-      throw new Error(`NATS at ${this.options.url}: cannot set up JetStream (is it enabled?): ${describeError(err)}`, { cause: err });
+      throw new Error(`NATS at ${this.options.url}: cannot set up JetStream (is it enabled?): ${describeError(err)}`, {
+        cause: err,
+      });
     }
   }
 
@@ -245,40 +252,22 @@ export class NatsTaskBus implements TaskBus {
     })();
   }
 
-  private ready(): { nc: NatsConnection; js: JetStreamClient; jsm: JetStreamManager } {
+  private ready(): { nc: NatsConnection; js: JetStreamClient; repairJsm: JetStreamManager } {
     if (this.closing) throw new Error('NatsTaskBus is closed');
-    if (!this.nc || !this.js || !this.jsm) throw new Error('NatsTaskBus: call init() before using the bus');
-    return { nc: this.nc, js: this.js, jsm: this.jsm };
+    if (!this.nc || !this.js || !this.repairJsm) throw new Error('NatsTaskBus: call init() before using the bus');
+    return { nc: this.nc, js: this.js, repairJsm: this.repairJsm };
+  }
+
+  private async repairEvents(): Promise<void> {
+    if (this.closing) return;
+    const { repairJsm } = this.ready();
+    await ensureEventsStream(repairJsm, this.names, this.setup, this.logger);
+    await ensureEventsConsumer(repairJsm, this.names, this.setup);
   }
 
   private async publishEvent(subject: string, data: Uint8Array, msgID: string): Promise<void> {
     const { js } = this.ready();
     await js.publish(this.names.subject(subject), data, { msgID, timeout: this.requestTimeoutMs });
-  }
-
-  private async pullEventsNow(max: number, waitMs: number): Promise<Delivery<PlannerEvent>[]> {
-    const { nc, jsm } = this.ready();
-    if (!Number.isInteger(max) || max < 1) throw new Error(`pullEvents: max must be a positive integer, got ${max}`);
-    this.eventsPuller ??= new JetStreamPuller(nc, this.names.nextSubject(this.names.eventsStream, this.names.eventsConsumer), this.logger);
-    const outcome = await this.eventsPuller.pull(max, Math.max(0, waitMs));
-    if ((outcome.end === 'lost' || outcome.end === 'refused') && !this.closing) {
-      // The consumer (or the server's state) may be gone; re-create it so the next pull can work.
-      await ensureEventsStream(jsm, this.names, this.setup, this.logger)
-        .then(() => ensureEventsConsumer(jsm, this.names, this.setup))
-        .catch((err: unknown) => this.logger.warn(`cannot repair the events consumer: ${describeError(err)}`));
-    }
-    const deliveries: Delivery<PlannerEvent>[] = [];
-    for (const msg of outcome.messages) {
-      const decoded = decodeEvent(this.names.unprefixed(msg.subject), msg.data);
-      if (!decoded.ok) {
-        this.logger.warn(`dropping malformed event on ${msg.subject}: ${decoded.error}`);
-        sendAckToken(nc, msg, '+TERM', this.logger);
-        continue;
-      }
-      // Confirmed acks: the leader acks after its commit and may want to know the event will not return.
-      deliveries.push(natsDelivery(nc, msg, decoded.value, { ackMode: 'confirmed', ackTimeoutMs: this.requestTimeoutMs, logger: this.logger }));
-    }
-    return deliveries;
   }
 
   private listen(subject: string, onData: (data: Uint8Array) => void): Stoppable {
@@ -296,19 +285,13 @@ export class NatsTaskBus implements TaskBus {
         }
       },
     });
-    this.subs.add(sub);
-    return {
-      stop: async () => {
-        this.subs.delete(sub);
-        sub.unsubscribe();
-      },
-    };
+    return { stop: async () => sub.unsubscribe() };
   }
 
   private async closeNow(): Promise<void> {
     await Promise.all([...this.loops].map((loop) => loop.stop()));
     this.loops.clear();
-    this.eventsPuller?.dispose();
+    this.events?.dispose();
     if (this.connecting) await this.connecting.catch(() => undefined);
     const nc = this.nc;
     if (nc && !nc.isClosed()) await nc.drain();
@@ -316,6 +299,7 @@ export class NatsTaskBus implements TaskBus {
 }
 
 function positive(name: string, value: number): number {
-  if (!Number.isFinite(value) || value <= 0) throw new Error(`NatsTaskBus: ${name} must be a positive number, got ${value}`);
+  if (!Number.isFinite(value) || value <= 0)
+    throw new Error(`NatsTaskBus: ${name} must be a positive number, got ${value}`);
   return value;
 }

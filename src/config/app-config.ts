@@ -24,6 +24,8 @@ export interface AppConfig {
   apiToken: string | null;
   workerTimeoutMs: number;
   leaseMs: number;
+  /** Prepended to every NATS subject and stream name, so deployments (or test runs) can share one NATS. */
+  natsPrefix: string;
 }
 
 export class ConfigError extends Error {}
@@ -68,6 +70,13 @@ const envSchema = z.object({
   SHARDFLOW_API_TOKEN: z.preprocess(emptyToUndefined, z.string().min(1).optional()),
   SHARDFLOW_WORKER_TIMEOUT_MS: intIn(100, 86_400_000),
   SHARDFLOW_LEASE_MS: intIn(100, 86_400_000),
+  SHARDFLOW_NATS_PREFIX: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .regex(/^([A-Za-z0-9_-]+\.)+$/, 'must be dot-terminated tokens like "staging."')
+      .optional(),
+  ),
 });
 
 /** Parses `--roles api,planner` (or `--roles=…`); default: every role. */
@@ -115,5 +124,6 @@ export function loadConfig(env: NodeJS.ProcessEnv, argv: string[]): AppConfig {
     apiToken,
     workerTimeoutMs: e.SHARDFLOW_WORKER_TIMEOUT_MS ?? 10_000,
     leaseMs: e.SHARDFLOW_LEASE_MS ?? 5_000,
+    natsPrefix: e.SHARDFLOW_NATS_PREFIX ?? '',
   };
 }

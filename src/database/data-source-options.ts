@@ -1,5 +1,5 @@
-import { join } from 'node:path';
 import type { DataSourceOptions } from 'typeorm';
+import { MIGRATIONS } from '../../migrations';
 import { ENTITIES } from './entities';
 
 /** The one place a TypeORM DataSource is described: the app, the migration CLI and tests share it. */
@@ -8,7 +8,7 @@ export function dataSourceOptions(url: string, extra: { poolSize?: number } = {}
     type: 'postgres',
     url,
     entities: ENTITIES,
-    migrations: [join(__dirname, '..', '..', 'migrations', '*.{js,ts}')],
+    migrations: MIGRATIONS,
     migrationsTableName: 'migrations',
     synchronize: false,
     uuidExtension: 'pgcrypto',

@@ -29,7 +29,16 @@ export function makeClaim(taskId: string, attempt = 1): ClaimMessage {
 
 export function makeResult(taskId: string, attempt = 1): ResultMessage {
   const now = new Date().toISOString();
-  return { taskId, attempt, status: 'succeeded', output: { ok: true }, error: null, workerId: 'w1', startedAt: now, finishedAt: now };
+  return {
+    taskId,
+    attempt,
+    status: 'succeeded',
+    output: { ok: true },
+    error: null,
+    workerId: 'w1',
+    startedAt: now,
+    finishedAt: now,
+  };
 }
 
 /** Collects what arrives and lets a test await "n items" as an event, never by polling. */
@@ -50,7 +59,10 @@ export class Collector<T> {
   waitFor(count: number, timeoutMs = 10_000): Promise<T[]> {
     if (this.items.length >= count) return Promise.resolve(this.items);
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`waited ${timeoutMs} ms for ${count} items, got ${this.items.length}`)), timeoutMs);
+      const timer = setTimeout(
+        () => reject(new Error(`waited ${timeoutMs} ms for ${count} items, got ${this.items.length}`)),
+        timeoutMs,
+      );
       this.waiters.push({
         count,
         resolve: () => {

@@ -11,9 +11,13 @@ const fixture = new NatsFixture();
 beforeAll(() => fixture.open());
 afterAll(() => fixture.cleanUp());
 
-taskBusContract('nats', async (options) => fixture.makeBus({ ackWaitMs: options?.ackWaitMs, logger: options?.logger }), {
-  publishRaw: (bus, subject, data) => fixture.publishRaw(bus, subject, data),
-});
+taskBusContract(
+  'nats',
+  async (options) => fixture.makeBus({ ackWaitMs: options?.ackWaitMs, logger: options?.logger }),
+  {
+    publishRaw: (bus, subject, data) => fixture.publishRaw(bus, subject, data),
+  },
+);
 
 describe('NatsTaskBus across processes', () => {
   it('sets up the same streams from many processes at once and shares them', async () => {

@@ -20,7 +20,11 @@ export interface ContractOptions {
 const ACK_WAIT_SHORT = 1_000;
 
 /** The semantics every TaskBus implementation must share (see src/bus/task-bus.port.ts). */
-export function taskBusContract(name: string, makeBus: (options?: MakeBusOptions) => Promise<TaskBus>, opts: ContractOptions = {}): void {
+export function taskBusContract(
+  name: string,
+  makeBus: (options?: MakeBusOptions) => Promise<TaskBus>,
+  opts: ContractOptions = {},
+): void {
   describe(`TaskBus contract: ${name}`, () => {
     const buses: TaskBus[] = [];
     const consumers: Stoppable[] = [];
@@ -37,7 +41,12 @@ export function taskBusContract(name: string, makeBus: (options?: MakeBusOptions
       return bus;
     }
 
-    function consume(bus: TaskBus, queues: string[], maxInFlight: number, onTask: (d: Delivery<TaskMessage>) => void): Stoppable {
+    function consume(
+      bus: TaskBus,
+      queues: string[],
+      maxInFlight: number,
+      onTask: (d: Delivery<TaskMessage>) => void,
+    ): Stoppable {
       const consumer = bus.consumeTasks({ queues, maxInFlight }, onTask);
       consumers.push(consumer);
       return consumer;
@@ -71,7 +80,9 @@ export function taskBusContract(name: string, makeBus: (options?: MakeBusOptions
       await gotA.waitFor(2);
       expect(gotA.items.map(idOf).sort()).toEqual(tasksA.map((t) => t.taskId).sort());
       expect(gotA.items.every((d) => d.body.queue === 'qa' && d.redeliveries === 0)).toBe(true);
-      expect(gotA.items.find((d) => d.body.taskId === tasksA[0].taskId)?.body.params.n).not.toBe('changed after publish');
+      expect(gotA.items.find((d) => d.body.taskId === tasksA[0].taskId)?.body.params.n).not.toBe(
+        'changed after publish',
+      );
       expect(await gotA.quietFor()).toBe(0);
 
       const gotB = new Collector<Delivery<TaskMessage>>();
@@ -114,7 +125,10 @@ export function taskBusContract(name: string, makeBus: (options?: MakeBusOptions
 
     it('never holds more than maxInFlight unsettled deliveries across its queues', async () => {
       const bus = await open();
-      await bus.publishTasks([...Array.from({ length: 30 }, () => makeTask({ queue: 'mx1' })), ...Array.from({ length: 30 }, () => makeTask({ queue: 'mx2' }))]);
+      await bus.publishTasks([
+        ...Array.from({ length: 30 }, () => makeTask({ queue: 'mx1' })),
+        ...Array.from({ length: 30 }, () => makeTask({ queue: 'mx2' })),
+      ]);
       let unsettled = 0;
       let peak = 0;
       const got = new Collector<Delivery<TaskMessage>>();
@@ -218,7 +232,10 @@ export function taskBusContract(name: string, makeBus: (options?: MakeBusOptions
         void d.ack();
       });
       await got.waitFor(2);
-      expect(got.items.map((d) => `${d.body.taskId}:${d.body.attempt}`)).toEqual([`${task.taskId}:1`, `${task.taskId}:2`]);
+      expect(got.items.map((d) => `${d.body.taskId}:${d.body.attempt}`)).toEqual([
+        `${task.taskId}:1`,
+        `${task.taskId}:2`,
+      ]);
       expect(await got.quietFor()).toBe(0);
     });
 
@@ -270,10 +287,11 @@ export function taskBusContract(name: string, makeBus: (options?: MakeBusOptions
       await event.ack();
     });
 
-    it.skipIf(!opts.publishRaw)('drops malformed messages and never hands them out', async () => {
+    const { publishRaw } = opts;
+    it.skipIf(!publishRaw)('drops malformed messages and never hands them out', async () => {
       const logger = new RecordingLogger();
       const bus = await open({ logger });
-      const raw = (subject: string, text: string): Promise<void> => opts.publishRaw!(bus, subject, Buffer.from(text));
+      const raw = async (subject: string, text: string): Promise<void> => publishRaw?.(bus, subject, Buffer.from(text));
       await raw('sf.tasks.raw', 'not json');
       await raw('sf.tasks.raw', JSON.stringify({ taskId: '' }));
       const good = makeTask({ queue: 'raw' });
@@ -307,7 +325,10 @@ export function taskBusContract(name: string, makeBus: (options?: MakeBusOptions
       await controls.waitFor(2);
       expect(await beats.quietFor()).toBe(0);
       expect(controls.items).toHaveLength(2);
-      expect(logger.warnings.filter((w) => /malformed/.test(w)), logger.warnings.join('\n')).toHaveLength(6);
+      expect(
+        logger.warnings.filter((w) => /malformed/.test(w)),
+        logger.warnings.join('\n'),
+      ).toHaveLength(6);
     });
 
     it('broadcasts control messages and heartbeats to every listener', async () => {
@@ -321,7 +342,15 @@ export function taskBusContract(name: string, makeBus: (options?: MakeBusOptions
 
       const cancel: ControlMessage = { type: 'cancel', runId: 'run-9', taskIds: ['t1', 't2'] };
       await bus.publishControl(cancel);
-      const heartbeat: HeartbeatMessage = { workerId: 'w1', host: 'h', pid: 1, queues: ['default'], handlers: ['noop'], running: 0, at: new Date().toISOString() };
+      const heartbeat: HeartbeatMessage = {
+        workerId: 'w1',
+        host: 'h',
+        pid: 1,
+        queues: ['default'],
+        handlers: ['noop'],
+        running: 0,
+        at: new Date().toISOString(),
+      };
       await bus.publishHeartbeat(heartbeat);
       await Promise.all([controlsA.waitFor(1), controlsB.waitFor(1), beatsA.waitFor(1), beatsB.waitFor(1)]);
       expect(controlsA.items[0]).toEqual(cancel);
@@ -337,7 +366,9 @@ export function taskBusContract(name: string, makeBus: (options?: MakeBusOptions
 
     it('publishes 2000 tasks and consumes all of them', async () => {
       const bus = await open();
-      const tasks = Array.from({ length: 2_000 }, (_, i) => makeTask({ queue: 'bulk', shardIndex: i, shardCount: 2_000 }));
+      const tasks = Array.from({ length: 2_000 }, (_, i) =>
+        makeTask({ queue: 'bulk', shardIndex: i, shardCount: 2_000 }),
+      );
       const t0 = performance.now();
       await bus.publishTasks(tasks);
       const published = performance.now() - t0;
@@ -349,7 +380,9 @@ export function taskBusContract(name: string, makeBus: (options?: MakeBusOptions
       });
       await got.waitFor(2_000, 60_000);
       const consumed = performance.now() - t1;
-      console.log(`[${name}] publishTasks(2000): ${published.toFixed(0)} ms; consume+ack 2000: ${consumed.toFixed(0)} ms`);
+      console.log(
+        `[${name}] publishTasks(2000): ${published.toFixed(0)} ms; consume+ack 2000: ${consumed.toFixed(0)} ms`,
+      );
       expect(new Set(got.items.map(idOf)).size).toBe(2_000);
       expect(await got.quietFor()).toBe(0);
     });

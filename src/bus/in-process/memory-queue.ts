@@ -103,8 +103,7 @@ export class MemoryQueue {
   }
 
   private nextReady(): Entry | undefined {
-    while (this.returned.length > 0) {
-      const entry = this.returned.shift()!;
+    for (let entry = this.returned.shift(); entry; entry = this.returned.shift()) {
       if (this.isReady(entry)) return entry;
     }
     while (this.freshHead < this.fresh.length) {

@@ -43,7 +43,8 @@ export function natsDelivery<T>(
         if (opts.ackMode === 'confirmed') await nc.request(reply, '+ACK', { timeout: opts.ackTimeoutMs });
         else nc.publish(reply, '+ACK');
       },
-      nak: (delayMs) => sendAckToken(nc, msg, delayMs > 0 ? `-NAK ${JSON.stringify({ delay: nanos(delayMs) })}` : '-NAK', logger),
+      nak: (delayMs) =>
+        sendAckToken(nc, msg, delayMs > 0 ? `-NAK ${JSON.stringify({ delay: nanos(delayMs) })}` : '-NAK', logger),
       working: () => sendAckToken(nc, msg, '+WPI', logger),
       term: () => sendAckToken(nc, msg, '+TERM', logger),
     },

@@ -23,7 +23,11 @@ export interface SetupOptions {
  * identical creates succeed, and "already in use" falls back to an update; an update the server
  * refuses (e.g. a retention change) keeps the existing stream and says so.
  */
-async function ensureStream(jsm: JetStreamManager, config: Partial<StreamConfig> & { name: string }, logger: BusLogger): Promise<void> {
+async function ensureStream(
+  jsm: JetStreamManager,
+  config: Partial<StreamConfig> & { name: string },
+  logger: BusLogger,
+): Promise<void> {
   try {
     await jsm.streams.add(config);
     return;
@@ -33,7 +37,9 @@ async function ensureStream(jsm: JetStreamManager, config: Partial<StreamConfig>
   try {
     await jsm.streams.update(config.name, config);
   } catch (err) {
-    logger.warn(`stream ${config.name} exists with another configuration that cannot be updated (${describeError(err)}); using it as it is`);
+    logger.warn(
+      `stream ${config.name} exists with another configuration that cannot be updated (${describeError(err)}); using it as it is`,
+    );
   }
 }
 
@@ -50,11 +56,21 @@ function streamConfig(name: string, subjects: string[], opts: SetupOptions): Par
   };
 }
 
-export async function ensureTasksStream(jsm: JetStreamManager, names: NatsNames, opts: SetupOptions, logger: BusLogger): Promise<void> {
+export async function ensureTasksStream(
+  jsm: JetStreamManager,
+  names: NatsNames,
+  opts: SetupOptions,
+  logger: BusLogger,
+): Promise<void> {
   await ensureStream(jsm, streamConfig(names.tasksStream, [names.tasksWildcard], opts), logger);
 }
 
-export async function ensureEventsStream(jsm: JetStreamManager, names: NatsNames, opts: SetupOptions, logger: BusLogger): Promise<void> {
+export async function ensureEventsStream(
+  jsm: JetStreamManager,
+  names: NatsNames,
+  opts: SetupOptions,
+  logger: BusLogger,
+): Promise<void> {
   await ensureStream(jsm, streamConfig(names.eventsStream, names.eventSubjects, opts), logger);
 }
 
@@ -71,7 +87,12 @@ function consumerConfig(durable: string, opts: SetupOptions, filter?: string): P
 }
 
 // Server 2.9 treats a create of an existing durable as create-or-update, which makes this idempotent.
-export async function ensureTaskConsumer(jsm: JetStreamManager, names: NatsNames, queue: string, opts: SetupOptions): Promise<void> {
+export async function ensureTaskConsumer(
+  jsm: JetStreamManager,
+  names: NatsNames,
+  queue: string,
+  opts: SetupOptions,
+): Promise<void> {
   await jsm.consumers.add(names.tasksStream, consumerConfig(names.taskConsumer(queue), opts, names.taskSubject(queue)));
 }
 

@@ -3,7 +3,11 @@
  * comes from many PubAcks outstanding) without queueing 100k requests at once. After a failure no
  * new sends start; the first failure is thrown once those in flight have settled.
  */
-export async function pipeline<T>(items: readonly T[], window: number, send: (item: T) => Promise<void>): Promise<void> {
+export async function pipeline<T>(
+  items: readonly T[],
+  window: number,
+  send: (item: T) => Promise<void>,
+): Promise<void> {
   let next = 0;
   let failure: { error: unknown } | null = null;
   const lane = async (): Promise<void> => {

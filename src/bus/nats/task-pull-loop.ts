@@ -70,6 +70,8 @@ export class TaskPullLoop {
           failures = 0;
         }
       } catch (err) {
+        // A closed connection never comes back (reconnects are unlimited), so there is nothing left to pull.
+        if (this.o.nc.isClosed()) break;
         failures++;
         this.o.logger.warn(`pull on queue ${this.o.queue} failed: ${describeError(err)}`);
         await this.pause(failures);

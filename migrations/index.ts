@@ -1,0 +1,5 @@
+// Every migration, in order. Listed (not globbed) so that compiled and TypeScript runs,
+// the CLI and the tests all load exactly the same set.
+import { Init1795644727288 } from './1795644727288-Init';
+
+export const MIGRATIONS = [Init1795644727288];
