@@ -16,7 +16,10 @@ function newest(dir) {
   return latest;
 }
 
-const sources = Math.max(...['src', 'libs', 'migrations'].map((d) => newest(join(root, d))), statSync(join(root, 'package.json')).mtimeMs);
+const sources = Math.max(
+  ...['src', 'libs', 'migrations'].map((d) => newest(join(root, d))),
+  statSync(join(root, 'package.json')).mtimeMs,
+);
 if (!existsSync(entry) || statSync(entry).mtimeMs < sources) {
   console.log('shardflow: building…');
   execSync('npm run build', { cwd: root, stdio: 'inherit' });

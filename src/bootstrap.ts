@@ -30,7 +30,12 @@ export interface StartOptions {
 export async function startShardflow(config: AppConfig, options: StartOptions = {}): Promise<Shardflow> {
   const logger = new Logger('shardflow');
   const database = await prepareDatabase(config, logger);
-  const module = AppModule.forRoles({ config, databaseUrl: database.url, clock: options.clock, handlers: options.handlers });
+  const module = AppModule.forRoles({
+    config,
+    databaseUrl: database.url,
+    clock: options.clock,
+    handlers: options.handlers,
+  });
   const nestLogger = options.logger === undefined ? undefined : options.logger;
   try {
     let app: INestApplicationContext;
@@ -60,7 +65,10 @@ export async function startShardflow(config: AppConfig, options: StartOptions = 
   }
 }
 
-async function prepareDatabase(config: AppConfig, logger: Logger): Promise<{ url: string | null; stop(): Promise<void> }> {
+async function prepareDatabase(
+  config: AppConfig,
+  logger: Logger,
+): Promise<{ url: string | null; stop(): Promise<void> }> {
   if (!config.roles.includes('api') && !config.roles.includes('planner')) return { url: null, stop: async () => {} };
   let url = config.databaseUrl;
   let stop = async () => {};

@@ -88,9 +88,7 @@ export const controlMessageSchema = z.object({
 export type ControlMessage = z.infer<typeof controlMessageSchema>;
 
 /** What the leader consumes, in the order workers published it. */
-export type PlannerEvent =
-  | { kind: 'claim'; claim: ClaimMessage }
-  | { kind: 'result'; result: ResultMessage };
+export type PlannerEvent = { kind: 'claim'; claim: ClaimMessage } | { kind: 'result'; result: ResultMessage };
 
 export type Decoded<T> = { ok: true; value: T } | { ok: false; error: string };
 

@@ -30,8 +30,7 @@ export function cronProblem(expr: string, timezone: string): string | null {
   try {
     cron = new Cron(normalized, { timezone, paused: true, mode: '5-or-6-parts' });
   } catch (error) {
-    const detail =
-      error instanceof Error ? error.message.replace(/^CronPattern:\s*/, '') : String(error);
+    const detail = error instanceof Error ? error.message.replace(/^CronPattern:\s*/, '') : String(error);
     return `is not a valid cron expression: ${detail}`;
   }
   // A pattern such as "0 0 31 2 *" parses but never fires; accepting it would make a job that silently never runs.

@@ -22,10 +22,7 @@ function rawKey(step: unknown): string | null {
 function rawShards(step: Record<string, unknown>): number | null {
   const shards = step.shards;
   if (shards === undefined || shards === null) return 1;
-  return typeof shards === 'number' &&
-    Number.isInteger(shards) &&
-    shards >= 1 &&
-    shards <= LIMITS.maxShards
+  return typeof shards === 'number' && Number.isInteger(shards) && shards >= 1 && shards <= LIMITS.maxShards
     ? shards
     : null;
 }
@@ -82,8 +79,7 @@ export function rawStepEdges(rawSteps: unknown): StepEdges[] {
 const MAX_CYCLE_SHOWN = 20;
 
 function describeCycle(keys: string[]): string {
-  const shown =
-    keys.length <= MAX_CYCLE_SHOWN ? keys : [...keys.slice(0, MAX_CYCLE_SHOWN - 1), '…'];
+  const shown = keys.length <= MAX_CYCLE_SHOWN ? keys : [...keys.slice(0, MAX_CYCLE_SHOWN - 1), '…'];
   const suffix = keys.length <= MAX_CYCLE_SHOWN ? '' : ` (${keys.length} steps)`;
   return `cycle ${[...shown, keys[0]].join(' -> ')}${suffix}`;
 }
@@ -96,9 +92,7 @@ function describeCycle(keys: string[]): string {
  */
 export function findCycle(steps: readonly StepEdges[]): Problem | null {
   const indexOf = new Map(steps.map((s, i) => [s.key, i]));
-  const edges = steps.map((s) =>
-    s.dependsOn.map((d) => indexOf.get(d)).filter((j): j is number => j !== undefined),
-  );
+  const edges = steps.map((s) => s.dependsOn.map((d) => indexOf.get(d)).filter((j): j is number => j !== undefined));
   const WHITE = 0;
   const ON_PATH = 1;
   const DONE = 2;

@@ -3,13 +3,7 @@
  * planner and the store work with. Every optional field of the GraphQL input
  * is filled here, so no consumer has to know the defaults.
  */
-export const TRIGGER_RULES = [
-  'ALL_SUCCESS',
-  'ALL_DONE',
-  'ONE_SUCCESS',
-  'ONE_FAILED',
-  'NONE_FAILED',
-] as const;
+export const TRIGGER_RULES = ['ALL_SUCCESS', 'ALL_DONE', 'ONE_SUCCESS', 'ONE_FAILED', 'NONE_FAILED'] as const;
 export type TriggerRule = (typeof TRIGGER_RULES)[number];
 
 /** What a schedule fire does when the job still has a run going. */

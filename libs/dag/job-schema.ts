@@ -43,17 +43,12 @@ const jsonObject = z.unknown().transform((value, ctx) => {
 export const stepInputSchema = z.object(
   {
     key: requiredString('must be a string').regex(STEP_KEY_RE, 'must match [a-z0-9_-]{1,64}'),
-    handler: requiredString('must be a string').regex(
-      HANDLER_RE,
-      'must match [A-Za-z0-9_.:-]{1,128}',
-    ),
+    handler: requiredString('must be a string').regex(HANDLER_RE, 'must match [A-Za-z0-9_.:-]{1,128}'),
     dependsOn: z.array(z.string('must be a step key'), 'must be a list of step keys').nullish(),
     shards: intIn(1, LIMITS.maxShards).nullish(),
     shardParams: z
       .array(
-        z
-          .string('must be a string')
-          .max(MAX_SHARD_PARAM_CHARS, `must be at most ${MAX_SHARD_PARAM_CHARS} characters`),
+        z.string('must be a string').max(MAX_SHARD_PARAM_CHARS, `must be at most ${MAX_SHARD_PARAM_CHARS} characters`),
         'must be a list of strings',
       )
       .nullish(),
@@ -76,14 +71,10 @@ export const jobInputSchema = z.object(
       .nullish(),
     // The cron itself is checked with the timezone beside it, in validate-job.ts.
     schedule: z.string('must be a string').nullish(),
-    timezone: z
-      .string('must be a string')
-      .refine(isValidTimezone, 'is not a valid IANA time zone')
-      .nullish(),
+    timezone: z.string('must be a string').refine(isValidTimezone, 'is not a valid IANA time zone').nullish(),
     steps: z
       .array(stepInputSchema, {
-        error: (iss) =>
-          iss.input === undefined || iss.input === null ? NO_STEPS : 'must be a list of steps',
+        error: (iss) => (iss.input === undefined || iss.input === null ? NO_STEPS : 'must be a list of steps'),
       })
       .min(1, NO_STEPS)
       .max(LIMITS.maxSteps, `must have at most ${LIMITS.maxSteps} steps`),

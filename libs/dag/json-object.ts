@@ -19,10 +19,7 @@ export function isJsonObject(value: unknown): value is JsonObject {
  * stored must be exactly what a later JSON round trip through PostgreSQL and
  * the bus gives back, so `undefined` members and the like are dropped here.
  */
-export function checkJsonObject(
-  value: unknown,
-  maxBytes: number = LIMITS.maxParamsBytes,
-): JsonObjectCheck {
+export function checkJsonObject(value: unknown, maxBytes: number = LIMITS.maxParamsBytes): JsonObjectCheck {
   if (!isJsonObject(value)) return { ok: false, reason: 'must be a JSON object' };
   let text: string;
   try {
@@ -33,7 +30,5 @@ export function checkJsonObject(
   const bytes = Buffer.byteLength(text, 'utf8');
   if (bytes > maxBytes) return { ok: false, reason: `is ${bytes} bytes, at most ${maxBytes}` };
   const copy: unknown = JSON.parse(text);
-  return isJsonObject(copy)
-    ? { ok: true, value: copy }
-    : { ok: false, reason: 'must be a JSON object' };
+  return isJsonObject(copy) ? { ok: true, value: copy } : { ok: false, reason: 'must be a JSON object' };
 }

@@ -243,10 +243,7 @@ describe('RunState: misuse and rebuild', () => {
     first.markStarted('a');
     expect(first.advance()).toEqual({ ready: ['b'], skipped: ['c'] });
 
-    const rebuilt = new RunState(
-      [def('a'), def('b', ['a']), def('c', ['a'], 1, 'ONE_FAILED')],
-      first.snapshot(),
-    );
+    const rebuilt = new RunState([def('a'), def('b', ['a']), def('c', ['a'], 1, 'ONE_FAILED')], first.snapshot());
     expect(rebuilt.advance()).toEqual({ ready: ['b'], skipped: [] });
     expect(statuses(rebuilt, ['a', 'b', 'c'])).toEqual({
       a: 'SUCCEEDED',
@@ -269,9 +266,7 @@ describe('RunState: scale', () => {
   });
 
   it('skips a 1000-step chain in one advance', () => {
-    const steps = Array.from({ length: 1000 }, (_, i) =>
-      def(`s${i}`, i === 0 ? [] : [`s${i - 1}`]),
-    );
+    const steps = Array.from({ length: 1000 }, (_, i) => def(`s${i}`, i === 0 ? [] : [`s${i - 1}`]));
     const run = new RunState(steps);
     run.advance();
     finish(run, 's0', 'FAILED');

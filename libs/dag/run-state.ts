@@ -128,8 +128,7 @@ export class RunState {
   markExpanded(key: string): void {
     const i = this.indexFor(key);
     const state = this.nodes[i].state;
-    if (state.phase !== 'PENDING')
-      throw new Error(`step "${key}" cannot be expanded: it is ${state.phase}`);
+    if (state.phase !== 'PENDING') throw new Error(`step "${key}" cannot be expanded: it is ${state.phase}`);
     state.phase = 'EXPANDED';
     this.nodes[i].announced = true;
   }
@@ -148,11 +147,9 @@ export class RunState {
     const i = this.indexFor(key);
     const state = this.nodes[i].state;
     if (state.phase === 'CANCELLED') return;
-    if (state.phase !== 'EXPANDED')
-      throw new Error(`step "${key}" has no tasks: it is ${state.phase}`);
+    if (state.phase !== 'EXPANDED') throw new Error(`step "${key}" has no tasks: it is ${state.phase}`);
     const progress = state.progress;
-    if (doneCount(progress) >= progress.total)
-      throw new Error(`step "${key}" has no unfinished task left`);
+    if (doneCount(progress) >= progress.total) throw new Error(`step "${key}" has no unfinished task left`);
     const counter = COUNTERS[status];
     progress[counter]++;
     const finished = doneCount(progress) === progress.total;

@@ -3,11 +3,7 @@ import { expandShards } from './shards';
 
 describe('expandShards', () => {
   it.each([
-    [
-      'one shard, no params',
-      { shards: 1, shardParams: null },
-      [{ shardIndex: 0, shardParam: null }],
-    ],
+    ['one shard, no params', { shards: 1, shardParams: null }, [{ shardIndex: 0, shardParam: null }]],
     [
       'three shards, no params',
       { shards: 3, shardParams: null },

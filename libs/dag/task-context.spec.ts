@@ -22,11 +22,7 @@ describe('mergeParams', () => {
     ['no layers', [], {}],
     ['missing layers are skipped', [null, undefined, { a: 1 }], { a: 1 }],
     ['later layers win key by key', [{ a: 1, b: 1 }, { b: 2 }, { c: 3 }], { a: 1, b: 2, c: 3 }],
-    [
-      'shallow: nested objects are replaced, not merged',
-      [{ o: { x: 1 } }, { o: { y: 2 } }],
-      { o: { y: 2 } },
-    ],
+    ['shallow: nested objects are replaced, not merged', [{ o: { x: 1 } }, { o: { y: 2 } }], { o: { y: 2 } }],
   ])('%s', (_, layers, expected) => {
     expect(mergeParams(...layers)).toEqual(expected);
   });

@@ -8,12 +8,7 @@ import {
   type TaskStatus,
 } from './task-transitions';
 
-const task = (
-  status: TaskStatus,
-  attempt = 2,
-  workerId: string | null = null,
-  failures = 0,
-): TaskSnapshot => ({
+const task = (status: TaskStatus, attempt = 2, workerId: string | null = null, failures = 0): TaskSnapshot => ({
   status,
   attempt,
   workerId,
@@ -23,46 +18,19 @@ const task = (
 describe('decideClaim', () => {
   it.each<[string, TaskSnapshot, { attempt: number; workerId: string }, ClaimDecision['kind']]>([
     ['claim on a queued task starts it', task('QUEUED'), { attempt: 2, workerId: 'w1' }, 'start'],
-    [
-      'duplicate claim by the holder is ignored',
-      task('RUNNING', 2, 'w1'),
-      { attempt: 2, workerId: 'w1' },
-      'ignore',
-    ],
-    [
-      'claim by another worker is refused',
-      task('RUNNING', 2, 'w1'),
-      { attempt: 2, workerId: 'w2' },
-      'refuse',
-    ],
-    [
-      'claim of an old attempt is ignored',
-      task('QUEUED'),
-      { attempt: 1, workerId: 'w1' },
-      'ignore',
-    ],
+    ['duplicate claim by the holder is ignored', task('RUNNING', 2, 'w1'), { attempt: 2, workerId: 'w1' }, 'ignore'],
+    ['claim by another worker is refused', task('RUNNING', 2, 'w1'), { attempt: 2, workerId: 'w2' }, 'refuse'],
+    ['claim of an old attempt is ignored', task('QUEUED'), { attempt: 1, workerId: 'w1' }, 'ignore'],
     [
       'claim of an old attempt while running is ignored',
       task('RUNNING', 2, 'w1'),
       { attempt: 1, workerId: 'w2' },
       'ignore',
     ],
-    [
-      'claim of a future attempt is ignored',
-      task('QUEUED'),
-      { attempt: 3, workerId: 'w1' },
-      'ignore',
-    ],
-    [
-      'claim on a pending task (not dispatched) is refused',
-      task('PENDING'),
-      { attempt: 2, workerId: 'w1' },
-      'refuse',
-    ],
+    ['claim of a future attempt is ignored', task('QUEUED'), { attempt: 3, workerId: 'w1' }, 'ignore'],
+    ['claim on a pending task (not dispatched) is refused', task('PENDING'), { attempt: 2, workerId: 'w1' }, 'refuse'],
     ...(['SUCCEEDED', 'FAILED', 'CANCELLED', 'SKIPPED'] as const).map(
-      (
-        status,
-      ): [string, TaskSnapshot, { attempt: number; workerId: string }, ClaimDecision['kind']] => [
+      (status): [string, TaskSnapshot, { attempt: number; workerId: string }, ClaimDecision['kind']] => [
         `late claim on a ${status} task is ignored`,
         task(status, 2, 'w1'),
         { attempt: 2, workerId: 'w2' },
@@ -164,19 +132,9 @@ describe('decideResult', () => {
     expect(decideResult(snapshot, result, step)).toEqual(expected);
   });
 
-  it.each<
-    [string, TaskSnapshot, { attempt: number; workerId: string; status: 'succeeded' | 'failed' }]
-  >([
-    [
-      'late result of an old attempt',
-      task('RUNNING', 2, 'w2'),
-      { attempt: 1, workerId: 'w1', status: 'failed' },
-    ],
-    [
-      'result of a future attempt',
-      task('RUNNING', 2, 'w1'),
-      { attempt: 3, workerId: 'w1', status: 'succeeded' },
-    ],
+  it.each<[string, TaskSnapshot, { attempt: number; workerId: string; status: 'succeeded' | 'failed' }]>([
+    ['late result of an old attempt', task('RUNNING', 2, 'w2'), { attempt: 1, workerId: 'w1', status: 'failed' }],
+    ['result of a future attempt', task('RUNNING', 2, 'w1'), { attempt: 3, workerId: 'w1', status: 'succeeded' }],
     [
       'result from a worker that does not hold the claim',
       task('RUNNING', 2, 'w1'),
@@ -187,26 +145,14 @@ describe('decideResult', () => {
       task('SUCCEEDED', 2, 'w1'),
       { attempt: 2, workerId: 'w1', status: 'succeeded' },
     ],
-    [
-      'failure after success',
-      task('SUCCEEDED', 2, 'w1'),
-      { attempt: 2, workerId: 'w1', status: 'failed' },
-    ],
+    ['failure after success', task('SUCCEEDED', 2, 'w1'), { attempt: 2, workerId: 'w1', status: 'failed' }],
     [
       'duplicate failure after final failure',
       task('FAILED', 2, 'w1', 1),
       { attempt: 2, workerId: 'w1', status: 'failed' },
     ],
-    [
-      'result on a cancelled task',
-      task('CANCELLED', 2, 'w1'),
-      { attempt: 2, workerId: 'w1', status: 'succeeded' },
-    ],
-    [
-      'result on a skipped task',
-      task('SKIPPED', 2),
-      { attempt: 2, workerId: 'w1', status: 'succeeded' },
-    ],
+    ['result on a cancelled task', task('CANCELLED', 2, 'w1'), { attempt: 2, workerId: 'w1', status: 'succeeded' }],
+    ['result on a skipped task', task('SKIPPED', 2), { attempt: 2, workerId: 'w1', status: 'succeeded' }],
     [
       'result for an attempt waiting for its backoff',
       task('PENDING', 2),

@@ -6,22 +6,9 @@
 import { retryDelayMs } from './backoff';
 import type { StepDefinition } from './job-definition';
 
-export const TASK_STATUSES = [
-  'PENDING',
-  'QUEUED',
-  'RUNNING',
-  'SUCCEEDED',
-  'FAILED',
-  'CANCELLED',
-  'SKIPPED',
-] as const;
+export const TASK_STATUSES = ['PENDING', 'QUEUED', 'RUNNING', 'SUCCEEDED', 'FAILED', 'CANCELLED', 'SKIPPED'] as const;
 export type TaskStatus = (typeof TASK_STATUSES)[number];
-export const FINAL_TASK_STATUSES: readonly TaskStatus[] = [
-  'SUCCEEDED',
-  'FAILED',
-  'CANCELLED',
-  'SKIPPED',
-];
+export const FINAL_TASK_STATUSES: readonly TaskStatus[] = ['SUCCEEDED', 'FAILED', 'CANCELLED', 'SKIPPED'];
 
 export interface TaskSnapshot {
   status: TaskStatus;
@@ -41,10 +28,7 @@ export type ClaimDecision =
   | { kind: 'ignore'; reason: string };
 
 export type ResultDecision =
-  | { kind: 'succeed' }
-  | { kind: 'retry'; delayMs: number }
-  | { kind: 'fail' }
-  | { kind: 'ignore'; reason: string };
+  { kind: 'succeed' } | { kind: 'retry'; delayMs: number } | { kind: 'fail' } | { kind: 'ignore'; reason: string };
 
 export function isFinalTaskStatus(status: TaskStatus): boolean {
   return FINAL_TASK_STATUSES.includes(status);
@@ -52,16 +36,12 @@ export function isFinalTaskStatus(status: TaskStatus): boolean {
 
 /** Why a message about `attempt` cannot change the task at all, or null when it may. */
 function staleReason(task: TaskSnapshot, attempt: number): string | null {
-  if (attempt !== task.attempt)
-    return `attempt ${attempt} is not the current attempt ${task.attempt}`;
+  if (attempt !== task.attempt) return `attempt ${attempt} is not the current attempt ${task.attempt}`;
   if (isFinalTaskStatus(task.status)) return `task is already ${task.status}`;
   return null;
 }
 
-export function decideClaim(
-  task: TaskSnapshot,
-  claim: { attempt: number; workerId: string },
-): ClaimDecision {
+export function decideClaim(task: TaskSnapshot, claim: { attempt: number; workerId: string }): ClaimDecision {
   const stale = staleReason(task, claim.attempt);
   if (stale) return { kind: 'ignore', reason: stale };
   switch (task.status) {

@@ -24,10 +24,7 @@ export function doneCount(p: StepProgress): number {
  * reaches READY or SKIP at the latest when every upstream task is done, so a
  * step can never wait forever on finished upstreams.
  */
-export function evaluateTrigger(
-  rule: TriggerRule,
-  upstream: readonly StepProgress[],
-): TriggerVerdict {
+export function evaluateTrigger(rule: TriggerRule, upstream: readonly StepProgress[]): TriggerVerdict {
   if (upstream.length === 0) return 'READY';
   let total = 0;
   let s = 0;

@@ -130,11 +130,7 @@ describe('normalizeJobInput: the first problem in document order wins', () => {
       job({ schedule: 'x', timezone: 'Nowhere/Land' }),
       'schedule: must be a cron expression of 5 fields, or 6 with seconds (got 1)',
     ],
-    [
-      'timezone before steps',
-      job({ timezone: 'Nowhere/Land' }, []),
-      'timezone: is not a valid IANA time zone',
-    ],
+    ['timezone before steps', job({ timezone: 'Nowhere/Land' }, []), 'timezone: is not a valid IANA time zone'],
     [
       'steps before params',
       job({ params: 3 }, [step('a', { shards: 0 })]),
@@ -155,11 +151,7 @@ describe('normalizeJobInput: the first problem in document order wins', () => {
       job({}, [step('a', { shards: 2, shardParams: ['x'], queue: 'a.b' })]),
       'steps[0].shardParams: has 1 entry but shards is 2',
     ],
-    [
-      'key pattern before duplicate',
-      job({}, [step('A'), step('A')]),
-      'steps[0].key: must match [a-z0-9_-]{1,64}',
-    ],
+    ['key pattern before duplicate', job({}, [step('A'), step('A')]), 'steps[0].key: must match [a-z0-9_-]{1,64}'],
     [
       'cycle before a later top-level field',
       job({ maxActiveRuns: 0 }, [step('a', { dependsOn: ['b'] }), step('b', { dependsOn: ['a'] })]),

@@ -27,8 +27,7 @@ function scheduleProblem(input: unknown): Problem | null {
   if (typeof schedule !== 'string') return null;
   const timezone = field(input, 'timezone');
   // A bad timezone is its own, later problem; the pattern is judged on its own meanwhile.
-  const zone =
-    typeof timezone === 'string' && isValidTimezone(timezone) ? timezone : DEFAULT_TIMEZONE;
+  const zone = typeof timezone === 'string' && isValidTimezone(timezone) ? timezone : DEFAULT_TIMEZONE;
   const reason = cronProblem(schedule, zone);
   return reason === null ? null : { path: ['schedule'], reason };
 }

@@ -20,7 +20,12 @@ export class BusModule implements OnApplicationShutdown {
           useFactory: async (config: AppConfig): Promise<TaskBus> => {
             const logger = new Logger('Bus');
             const bus: TaskBus = config.natsUrl
-              ? new NatsTaskBus({ url: config.natsUrl, subjectPrefix: config.natsPrefix, name: `shardflow ${config.roles.join(',')}`, logger })
+              ? new NatsTaskBus({
+                  url: config.natsUrl,
+                  subjectPrefix: config.natsPrefix,
+                  name: `shardflow ${config.roles.join(',')}`,
+                  logger,
+                })
               : new InProcessTaskBus({ logger });
             await bus.init();
             return bus;

@@ -18,6 +18,9 @@ export const RunTriggerEnum = enumOf(RUN_TRIGGERS);
 registerEnumType(RunStatusEnum, { name: 'RunStatus' });
 registerEnumType(TaskStatusEnum, { name: 'TaskStatus' });
 registerEnumType(TriggerRuleEnum, { name: 'TriggerRule' });
-registerEnumType(ConcurrencyPolicyEnum, { name: 'ConcurrencyPolicy', description: 'When a fire finds the job still running' });
+registerEnumType(ConcurrencyPolicyEnum, {
+  name: 'ConcurrencyPolicy',
+  description: 'When a fire finds the job still running',
+});
 registerEnumType(MisfirePolicyEnum, { name: 'MisfirePolicy', description: 'Fires missed while no planner led' });
 registerEnumType(RunTriggerEnum, { name: 'RunTrigger' });

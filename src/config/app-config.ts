@@ -85,7 +85,14 @@ export function parseRoles(argv: string[]): Role[] {
   if (i < 0) return [...ROLES];
   const value = argv[i].includes('=') ? argv[i].slice('--roles='.length) : argv[i + 1];
   if (!value) throw new ConfigError('--roles: expected a comma list of api, planner, worker');
-  const roles = [...new Set(value.split(',').map((r) => r.trim()).filter(Boolean))];
+  const roles = [
+    ...new Set(
+      value
+        .split(',')
+        .map((r) => r.trim())
+        .filter(Boolean),
+    ),
+  ];
   const unknown = roles.filter((r) => !(ROLES as readonly string[]).includes(r));
   if (unknown.length || roles.length === 0) {
     throw new ConfigError(`--roles: unknown role "${unknown[0] ?? ''}" (use api, planner, worker)`);

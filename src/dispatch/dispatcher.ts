@@ -96,7 +96,13 @@ export class Dispatcher {
         runParams: row.params,
         upstream,
       });
-      messages.push({ ...context, handler: step.handler, queue: step.queue, timeoutMs: step.timeoutMs, deadline: null });
+      messages.push({
+        ...context,
+        handler: step.handler,
+        queue: step.queue,
+        timeoutMs: step.timeoutMs,
+        deadline: null,
+      });
     }
     return messages;
   }

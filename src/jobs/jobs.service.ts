@@ -62,7 +62,9 @@ export class JobsService {
   async update(name: string, input: unknown): Promise<JobView> {
     const definition = this.validate(input);
     if (definition.name !== name) {
-      throw badUserInput(`name: a job's name never changes ("${name}" cannot become "${definition.name}"; create a new job)`);
+      throw badUserInput(
+        `name: a job's name never changes ("${name}" cannot become "${definition.name}"; create a new job)`,
+      );
     }
     return this.dataSource.transaction(async (tx) => {
       const job = await this.lockLive(tx, name);
@@ -96,13 +98,19 @@ export class JobsService {
   }
 
   async list(): Promise<JobView[]> {
-    const rows: Array<{ id: string; name: string; version: number; paused: boolean; updated_at: Date; definition: JobDefinition }> =
-      await this.dataSource.query(
-        `SELECT j.id, j.name, j.version, j.paused, v.created_at AS updated_at, v.definition
+    const rows: Array<{
+      id: string;
+      name: string;
+      version: number;
+      paused: boolean;
+      updated_at: Date;
+      definition: JobDefinition;
+    }> = await this.dataSource.query(
+      `SELECT j.id, j.name, j.version, j.paused, v.created_at AS updated_at, v.definition
            FROM jobs j JOIN job_versions v ON v.job_id = j.id AND v.version = j.version
           WHERE j.deleted_at IS NULL
           ORDER BY j.name`,
-      );
+    );
     return rows.map((r) => ({
       jobId: r.id,
       name: r.name,
@@ -123,7 +131,12 @@ export class JobsService {
     return row.definition;
   }
 
-  private async insertVersion(tx: EntityManager, jobId: string, version: number, definition: JobDefinition): Promise<void> {
+  private async insertVersion(
+    tx: EntityManager,
+    jobId: string,
+    version: number,
+    definition: JobDefinition,
+  ): Promise<void> {
     await tx.query(`INSERT INTO job_versions (job_id, version, definition) VALUES ($1, $2, $3::jsonb)`, [
       jobId,
       version,
@@ -132,10 +145,7 @@ export class JobsService {
   }
 
   private async findLiveEntity(name: string, tx: EntityManager = this.dataSource.manager): Promise<JobEntity | null> {
-    return tx
-      .createQueryBuilder(JobEntity, 'j')
-      .where('j.name = :name AND j.deleted_at IS NULL', { name })
-      .getOne();
+    return tx.createQueryBuilder(JobEntity, 'j').where('j.name = :name AND j.deleted_at IS NULL', { name }).getOne();
   }
 
   private async lockLive(tx: EntityManager, name: string): Promise<JobEntity> {
@@ -152,7 +162,17 @@ export class JobsService {
     return badUserInput(`name: a job named "${name}" already exists (use updateJob for a new version)`);
   }
 
-  private view(job: Pick<JobEntity, 'id' | 'name' | 'version' | 'paused' | 'updatedAt'>, definition: JobDefinition): JobView {
-    return { jobId: job.id, name: job.name, version: job.version, paused: job.paused, definition, updatedAt: job.updatedAt };
+  private view(
+    job: Pick<JobEntity, 'id' | 'name' | 'version' | 'paused' | 'updatedAt'>,
+    definition: JobDefinition,
+  ): JobView {
+    return {
+      jobId: job.id,
+      name: job.name,
+      version: job.version,
+      paused: job.paused,
+      definition,
+      updatedAt: job.updatedAt,
+    };
   }
 }

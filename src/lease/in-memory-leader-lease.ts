@@ -10,7 +10,10 @@ export class InMemoryLeaderLease implements LeaderLease {
   async acquire(holderId: string, ttlMs: number): Promise<LeaseHold | null> {
     const now = this.clock.now();
     const live =
-      this.state.holderId !== null && this.state.holderId !== holderId && this.state.expiresAt !== null && this.state.expiresAt > now;
+      this.state.holderId !== null &&
+      this.state.holderId !== holderId &&
+      this.state.expiresAt !== null &&
+      this.state.expiresAt > now;
     if (live) return null;
     this.state = {
       holderId,

@@ -109,7 +109,10 @@ export class LeaderLoop {
   private async rebuild(): Promise<void> {
     const manager = this.deps.dataSource.manager;
     const runs = await loadRunningRuns(manager);
-    const steps = await loadRunSteps(manager, runs.map((r) => r.id));
+    const steps = await loadRunSteps(
+      manager,
+      runs.map((r) => r.id),
+    );
     const byRun = new Map<string, RunStepRow['state'][]>();
     for (const s of steps) byRun.set(s.runId, [...(byRun.get(s.runId) ?? []), s.state]);
     for (const run of runs) {
@@ -127,7 +130,9 @@ export class LeaderLoop {
     const woken = new Promise<{ deliveries: null }>((resolve) => {
       this.wakeUp = () => resolve({ deliveries: null });
     });
-    const timer = new Promise<{ deliveries: null }>((resolve) => setTimeout(() => resolve({ deliveries: null }), TIMER_SWEEP_MS));
+    const timer = new Promise<{ deliveries: null }>((resolve) =>
+      setTimeout(() => resolve({ deliveries: null }), TIMER_SWEEP_MS),
+    );
     const winner = await Promise.race([pulled, woken, timer]);
     this.wakeUp = null;
     if (winner.deliveries === null) return [];
@@ -196,9 +201,14 @@ export class LeaderLoop {
 
   private async afterCommit(deliveries: Delivery<PlannerEvent>[], effects: TurnEffects): Promise<void> {
     // Acknowledged only now: a crash before this line means a redelivery that changes nothing.
-    await Promise.all(deliveries.map((d) => d.ack()));
+    // A failed ack only means the event comes back; applying it again changes nothing.
+    await Promise.all(
+      deliveries.map((d) => d.ack().catch((err: Error) => this.logger.warn(`ack failed: ${err.message}`))),
+    );
     for (const control of effects.controls) {
-      await this.deps.bus.publishControl(control).catch((err: Error) => this.logger.warn(`control not sent: ${err.message}`));
+      await this.deps.bus
+        .publishControl(control)
+        .catch((err: Error) => this.logger.warn(`control not sent: ${err.message}`));
     }
     if (effects.publish.length) await this.publish(effects.publish);
   }

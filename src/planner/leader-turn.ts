@@ -1,6 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
-import { MAX_OUTPUT_BYTES, type ClaimMessage, type PlannerEvent, type ResultMessage } from '../../libs/contracts/messages';
+import {
+  MAX_OUTPUT_BYTES,
+  type ClaimMessage,
+  type PlannerEvent,
+  type ResultMessage,
+} from '../../libs/contracts/messages';
 import { expandShards } from '../../libs/dag/shards';
 import { decideClaim, decideResult, isFinalTaskStatus, type TaskSnapshot } from '../../libs/dag/task-transitions';
 import type { JobsService } from '../jobs/jobs.service';
@@ -31,7 +36,11 @@ export class LeaderTurn {
   async applyCancels(): Promise<void> {
     const runs = await lockCancelRequests(this.tx, BATCH);
     if (runs.length === 0) return;
-    const stopped = await cancelRunTasks(this.tx, runs.map((r) => r.id), this.now);
+    const stopped = await cancelRunTasks(
+      this.tx,
+      runs.map((r) => r.id),
+      this.now,
+    );
     const runningByRun = new Map<string, string[]>();
     for (const t of stopped) {
       if (!t.workerId) continue;
@@ -83,11 +92,16 @@ export class LeaderTurn {
       const run = this.book.get(task.runId);
       const timeoutMs = run?.steps.get(task.stepKey)?.timeoutMs ?? 0;
       this.effects.stopWorker(task.runId, task.id, task.workerId);
-      this.finishAttempt(task, run, { status: 'failed', output: null, error: `timed out after ${timeoutMs} ms` }, {
-        workerId: task.workerId ?? 'unknown',
-        startedAt: task.startedAt ?? this.now,
-        finishedAt: this.now,
-      });
+      this.finishAttempt(
+        task,
+        run,
+        { status: 'failed', output: null, error: `timed out after ${timeoutMs} ms` },
+        {
+          workerId: task.workerId ?? 'unknown',
+          startedAt: task.startedAt ?? this.now,
+          finishedAt: this.now,
+        },
+      );
     }
   }
 
@@ -301,4 +315,3 @@ export class LeaderTurn {
     return { status: task.status, attempt: task.attempt, workerId: task.workerId, failures: task.failures };
   }
 }
-

@@ -6,5 +6,9 @@ import { WorkersModule } from '../workers/workers.module';
 import { PlannerService } from './planner.service';
 
 /** The planner role: leader election and, on the leader, the planning loop. */
-@Module({ imports: [LeaseModule, JobsModule, DispatchModule, WorkersModule], providers: [PlannerService], exports: [PlannerService] })
+@Module({
+  imports: [LeaseModule, JobsModule, DispatchModule, WorkersModule],
+  providers: [PlannerService],
+  exports: [PlannerService],
+})
 export class PlannerModule {}

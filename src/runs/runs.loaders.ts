@@ -37,7 +37,13 @@ export class RunsLoaders {
         key: r.step_key,
         phase: r.phase,
         started: r.started,
-        progress: { total: r.shards, succeeded: r.succeeded, failed: r.failed, skipped: r.skipped, cancelled: r.cancelled },
+        progress: {
+          total: r.shards,
+          succeeded: r.succeeded,
+          failed: r.failed,
+          skipped: r.skipped,
+          cancelled: r.cancelled,
+        },
       };
       byRun.set(r.run_id, [...(byRun.get(r.run_id) ?? []), state]);
     }

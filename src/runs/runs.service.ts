@@ -77,7 +77,11 @@ export class RunsService {
     return this.dataSource.manager.findOne(RunEntity, { where: { id } });
   }
 
-  async list(filter: { jobName?: string | null; status?: RunStatus | null; limit?: number | null }): Promise<RunEntity[]> {
+  async list(filter: {
+    jobName?: string | null;
+    status?: RunStatus | null;
+    limit?: number | null;
+  }): Promise<RunEntity[]> {
     const limit = this.limit(filter.limit);
     const q = this.dataSource.manager.createQueryBuilder(RunEntity, 'r').orderBy('r.created_at', 'DESC').limit(limit);
     if (filter.jobName) q.andWhere('r.job_name = :jobName', { jobName: filter.jobName });
@@ -97,7 +101,9 @@ export class RunsService {
     return run;
   }
 
-  private async enqueue(run: Omit<RunEntity, 'id' | 'status' | 'createdAt' | 'startedAt' | 'finishedAt' | 'cancelRequestedAt'>): Promise<RunEntity> {
+  private async enqueue(
+    run: Omit<RunEntity, 'id' | 'status' | 'createdAt' | 'startedAt' | 'finishedAt' | 'cancelRequestedAt'>,
+  ): Promise<RunEntity> {
     return this.dataSource.transaction(async (tx) => {
       const saved = await tx.save(RunEntity, {
         ...run,

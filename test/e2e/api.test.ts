@@ -73,8 +73,16 @@ describe('createJob', () => {
 
   const big = { blob: 'x'.repeat(70_000) };
   it.each([
-    ['a cycle', { steps: [step('a', { dependsOn: ['b'] }), step('b', { dependsOn: ['a'] })] }, /^steps\[\d\]\.dependsOn: .*cycle/],
-    ['an unknown dependency', { steps: [step('a'), step('b', { dependsOn: ['lod'] })] }, /^steps\[1\]\.dependsOn: unknown step "lod"/],
+    [
+      'a cycle',
+      { steps: [step('a', { dependsOn: ['b'] }), step('b', { dependsOn: ['a'] })] },
+      /^steps\[\d\]\.dependsOn: .*cycle/,
+    ],
+    [
+      'an unknown dependency',
+      { steps: [step('a'), step('b', { dependsOn: ['lod'] })] },
+      /^steps\[1\]\.dependsOn: unknown step "lod"/,
+    ],
     ['a duplicate step key', { steps: [step('a'), step('a')] }, /^steps\[1\]\.key: /],
     ['no steps', { steps: [] }, /^steps: /],
     ['a bad name', { name: 'Bad Name!' }, /^name: /],
@@ -83,7 +91,11 @@ describe('createJob', () => {
     ['a bad timezone', { schedule: '0 * * * *', timezone: 'Mars/Olympus' }, /^timezone: /],
     ['zero shards', { steps: [step('a', { shards: 0 })] }, /^steps\[0\]\.shards: /],
     ['too many shards', { steps: [step('a', { shards: 100_001 })] }, /^steps\[0\]\.shards: /],
-    ['shardParams of the wrong length', { steps: [step('a', { shards: 3, shardParams: ['x', 'y'] })] }, /^steps\[0\]\.shardParams: /],
+    [
+      'shardParams of the wrong length',
+      { steps: [step('a', { shards: 3, shardParams: ['x', 'y'] })] },
+      /^steps\[0\]\.shardParams: /,
+    ],
     ['negative retries', { steps: [step('a', { retries: -1 })] }, /^steps\[0\]\.retries: /],
     ['job params over 64 KiB', { params: big }, /^params: /],
     ['step params over 64 KiB', { steps: [step('a', { params: big })] }, /^steps\[0\]\.params: /],
@@ -126,7 +138,10 @@ describe('updateJob and versions', () => {
 
   it('leaves the stored version unchanged when an update is refused', async () => {
     await api.request(CREATE, { input: { name: 'stable', steps: [step('a')] } });
-    const refused = await api.raw(UPDATE, { name: 'stable', input: { name: 'stable', steps: [step('a', { shards: 0 })] } });
+    const refused = await api.raw(UPDATE, {
+      name: 'stable',
+      input: { name: 'stable', steps: [step('a', { shards: 0 })] },
+    });
     expect(refused.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
     const { job } = await api.request<{ job: { version: number; steps: Array<{ shards: number }> } }>(
       `{ job(name: "stable") { version steps { shards } } }`,
@@ -165,7 +180,9 @@ describe('lookups and requests', () => {
     const run = await api.run(runId, 'id status trigger scheduledAt params');
     expect(run).toMatchObject({ status: 'QUEUED', trigger: 'MANUAL' });
     expect(run.params).toEqual({ a: 1, b: 2, c: 3, scheduledAt: run.scheduledAt });
-    const { runs } = await api.request<{ runs: Array<{ id: string }> }>(`{ runs(jobName: "params", status: QUEUED) { id } }`);
+    const { runs } = await api.request<{ runs: Array<{ id: string }> }>(
+      `{ runs(jobName: "params", status: QUEUED) { id } }`,
+    );
     expect(runs.map((r) => r.id)).toEqual([runId]);
     const refused = await api.raw(`mutation { triggerJob(name: "params", params: [1]) { id } }`);
     expect(refused.errors?.[0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT' } });
@@ -196,7 +213,9 @@ describe('lookups and requests', () => {
     expect((await api.request<{ deleteJob: boolean }>(`mutation { deleteJob(name: "doomed") }`)).deleteJob).toBe(true);
     expect((await api.request<{ job: null }>(`{ job(name: "doomed") { name } }`)).job).toBeNull();
     expect((await api.run(runId, 'id jobName')).id).toBe(runId);
-    const again = await api.request<{ createJob: { version: number } }>(CREATE, { input: { name: 'doomed', steps: [step('b')] } });
+    const again = await api.request<{ createJob: { version: number } }>(CREATE, {
+      input: { name: 'doomed', steps: [step('b')] },
+    });
     expect(again.createJob.version).toBe(1);
   });
 

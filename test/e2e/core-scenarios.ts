@@ -31,7 +31,13 @@ export function coreScenarios(deployment: () => Deployment): void {
         params: { region: 'eu', day: 'job-default' },
         steps: [
           { key: 'extract', ...http(sink, '/extract'), shards: 3, shardParams: ['Beijing', 'Lima', 'Oslo'] },
-          { key: 'transform', ...http(sink, '/transform'), dependsOn: ['extract'], shards: 2, params: { ...http(sink, '/transform').params, mode: 'fast' } },
+          {
+            key: 'transform',
+            ...http(sink, '/transform'),
+            dependsOn: ['extract'],
+            shards: 2,
+            params: { ...http(sink, '/transform').params, mode: 'fast' },
+          },
           { key: 'load', ...http(sink, '/load'), dependsOn: ['transform'] },
         ],
       });
@@ -47,7 +53,10 @@ export function coreScenarios(deployment: () => Deployment): void {
       expect(run.tasks).toHaveLength(6);
       expect(run.tasks.every((t) => t.attempt === 1 && t.workerId && t.attempts.length === 1)).toBe(true);
 
-      const extract = sink.callsTo('/extract').map((c) => c.body).sort((a, b) => Number(a.shardIndex) - Number(b.shardIndex));
+      const extract = sink
+        .callsTo('/extract')
+        .map((c) => c.body)
+        .sort((a, b) => Number(a.shardIndex) - Number(b.shardIndex));
       expect(extract.map((b) => [b.shardIndex, b.shardCount, b.shardParam, b.attempt])).toEqual([
         [0, 3, 'Beijing', 1],
         [1, 3, 'Lima', 1],
@@ -93,7 +102,10 @@ export function coreScenarios(deployment: () => Deployment): void {
     it('fails a task once its retries are spent, and the run with it', async () => {
       const { api, sink } = deployment();
       sink.on('/down', () => ({ status: 500, json: { error: 'boom' } }));
-      await api.createJob({ name: 'down', steps: [{ key: 'call', ...http(sink, '/down'), retries: 1, retryBackoffMs: 10 }] });
+      await api.createJob({
+        name: 'down',
+        steps: [{ key: 'call', ...http(sink, '/down'), retries: 1, retryBackoffMs: 10 }],
+      });
       const run = await api.finished(await api.trigger('down'));
       expect(run.status).toBe('FAILED');
       expect(run.tasks[0]).toMatchObject({ status: 'FAILED', attempt: 2 });
@@ -119,7 +131,12 @@ export function coreScenarios(deployment: () => Deployment): void {
     it('runs or skips each downstream step as its rule says when an upstream step fails', async () => {
       const { api, sink } = deployment();
       sink.on('/fail', () => ({ status: 500 }));
-      const after = (key: string, triggerRule: string, dependsOn = ['bad']) => ({ key, handler: 'noop', dependsOn, triggerRule });
+      const after = (key: string, triggerRule: string, dependsOn = ['bad']) => ({
+        key,
+        handler: 'noop',
+        dependsOn,
+        triggerRule,
+      });
       await api.createJob({
         name: 'rules',
         steps: [
@@ -162,10 +179,17 @@ export function coreScenarios(deployment: () => Deployment): void {
         ],
       });
       const runId = await api.trigger('long');
-      await eventually(async () => ((await api.run(runId)).tasks.filter((t) => t.status === 'RUNNING').length === 2 ? true : undefined), {
-        what: 'both sleeps to run',
-      });
-      const requested = await api.request<{ cancelRun: { id: string } }>(`mutation($id: ID!) { cancelRun(id: $id) { id } }`, { id: runId });
+      await eventually(
+        async () =>
+          (await api.run(runId)).tasks.filter((t) => t.status === 'RUNNING').length === 2 ? true : undefined,
+        {
+          what: 'both sleeps to run',
+        },
+      );
+      const requested = await api.request<{ cancelRun: { id: string } }>(
+        `mutation($id: ID!) { cancelRun(id: $id) { id } }`,
+        { id: runId },
+      );
       expect(requested.cancelRun.id).toBe(runId);
       const started = Date.now();
       const run = await api.finished(runId, 15_000);
@@ -175,7 +199,9 @@ export function coreScenarios(deployment: () => Deployment): void {
       // The workers were told: their running counts drop to zero long before the 60 s sleep ends.
       await eventually(
         async () => {
-          const { workers } = await api.request<{ workers: Array<{ running: number; alive: boolean }> }>(`{ workers { running alive } }`);
+          const { workers } = await api.request<{ workers: Array<{ running: number; alive: boolean }> }>(
+            `{ workers { running alive } }`,
+          );
           return workers.filter((w) => w.alive).every((w) => w.running === 0) ? true : undefined;
         },
         { timeoutMs: 20_000, what: 'workers to stop the cancelled sleeps' },
@@ -206,17 +232,19 @@ export function coreScenarios(deployment: () => Deployment): void {
 
       healthy = true;
       const partsBefore = sink.callsTo('/part').length;
-      const { retryRun } = await api.request<{ retryRun: { id: string; trigger: string; retryOf: string; status: string } }>(
-        `mutation($id: ID!) { retryRun(id: $id) { id trigger retryOf status } }`,
-        { id: first.id },
-      );
+      const { retryRun } = await api.request<{
+        retryRun: { id: string; trigger: string; retryOf: string; status: string };
+      }>(`mutation($id: ID!) { retryRun(id: $id) { id trigger retryOf status } }`, { id: first.id });
       expect(retryRun).toMatchObject({ trigger: 'RETRY', retryOf: first.id, status: 'QUEUED' });
       const second = await api.finished(retryRun.id);
       expect(second.status).toBe('SUCCEEDED');
       expect(second.params).toEqual(first.params);
       expect(second.scheduledAt).toBe(first.scheduledAt);
       expect(sink.callsTo('/part')).toHaveLength(partsBefore); // carried over, not run again
-      expect(second.tasks.filter((t) => t.stepKey === 'parts').map((t) => t.output)).toEqual([{ part: 0 }, { part: 1 }]);
+      expect(second.tasks.filter((t) => t.stepKey === 'parts').map((t) => t.output)).toEqual([
+        { part: 0 },
+        { part: 1 },
+      ]);
       const risky = second.tasks.filter((t) => t.stepKey === 'risky');
       expect(risky.map((t) => t.output)).toEqual([{ fixed: false }, { fixed: true }]);
       expect(sink.callsTo('/report')).toHaveLength(1);

@@ -21,7 +21,11 @@ beforeAll(async () => {
   expect(config.databaseUrl).toBeNull();
   expect(config.natsUrl).toBeNull();
   shardflow = await startShardflow(config, { logger: false });
-  deployment = { api: new ShardflowApi(shardflow.httpUrl as string), sink: await new HttpSink().start(), name: 'embedded' };
+  deployment = {
+    api: new ShardflowApi(shardflow.httpUrl as string),
+    sink: await new HttpSink().start(),
+    name: 'embedded',
+  };
 });
 
 afterAll(async () => {

@@ -20,7 +20,12 @@ const processes: Record<string, RoleProcess> = {};
 let env: Record<string, string>;
 
 interface ClusterView {
-  cluster: { leaderId: string | null; epoch: number; leaderSince: string | null; planners: Array<{ id: string; leader: boolean }> };
+  cluster: {
+    leaderId: string | null;
+    epoch: number;
+    leaderSince: string | null;
+    planners: Array<{ id: string; leader: boolean }>;
+  };
   workers: Array<{ id: string; alive: boolean; queues: string[]; handlers: string[] }>;
 }
 const CLUSTER = `{ cluster { leaderId epoch leaderSince planners { id leader } } workers { id alive queues handlers } }`;
@@ -46,9 +51,12 @@ beforeAll(async () => {
   processes.worker1 = startProcess(['--roles', 'worker'], { ...env, WORKER_CONCURRENCY: '32' });
   processes.worker2 = startProcess(['--roles', 'worker'], { ...env, WORKER_CONCURRENCY: '32' });
   const api = new ShardflowApi(`http://127.0.0.1:${port}`);
-  await eventually(async () => ((await fetch(`${api.baseUrl}/readyz`).catch(() => null))?.status === 200 ? true : undefined), {
-    what: 'the api to be ready',
-  });
+  await eventually(
+    async () => ((await fetch(`${api.baseUrl}/readyz`).catch(() => null))?.status === 200 ? true : undefined),
+    {
+      what: 'the api to be ready',
+    },
+  );
   await eventually(
     async () => {
       const view = await api.request<ClusterView>(CLUSTER);

@@ -3,7 +3,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startEmbeddedPostgres } from '../../src/database/embedded/embedded-postgres';
-import { Cleanup, portOf, query, quiet, recordingLogger, timed } from './helpers';
+import { Cleanup, portOf, query, quiet, timed } from './helpers';
 
 const cleanup = new Cleanup();
 afterEach(() => cleanup.run());

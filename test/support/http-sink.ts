@@ -56,7 +56,7 @@ export class HttpSink {
     const path = (req.url ?? '/').split('?')[0];
     const call: SinkCall = { path, body: text ? (JSON.parse(text) as Record<string, unknown>) : {}, at: Date.now() };
     this.calls.push(call);
-    const behaviour = this.behaviours.get(path) ?? (() => ({ status: 200, json: { ok: true } }));
+    const behaviour: Behaviour = this.behaviours.get(path) ?? (() => ({ status: 200, json: { ok: true } }));
     const answer = behaviour(call, this.callsTo(path).length);
     for (const w of [...this.waiters]) {
       if (w.test()) {

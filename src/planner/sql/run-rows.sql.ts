@@ -67,7 +67,13 @@ export async function loadRunSteps(tx: EntityManager, runIds: string[]): Promise
       key: r.step_key,
       phase: r.phase,
       started: r.started,
-      progress: { total: r.shards, succeeded: r.succeeded, failed: r.failed, skipped: r.skipped, cancelled: r.cancelled },
+      progress: {
+        total: r.shards,
+        succeeded: r.succeeded,
+        failed: r.failed,
+        skipped: r.skipped,
+        cancelled: r.cancelled,
+      },
     },
   }));
 }
@@ -148,7 +154,17 @@ export async function succeededShards(
   tx: EntityManager,
   runId: string,
   stepKey: string,
-): Promise<Array<{ id: string; shardIndex: number; output: string | null; attempt: number; workerId: string | null; startedAt: Date | null; finishedAt: Date | null }>> {
+): Promise<
+  Array<{
+    id: string;
+    shardIndex: number;
+    output: string | null;
+    attempt: number;
+    workerId: string | null;
+    startedAt: Date | null;
+    finishedAt: Date | null;
+  }>
+> {
   return tx.query(
     `SELECT id, shard_index AS "shardIndex", output::text AS output, attempt, worker_id AS "workerId",
             started_at AS "startedAt", finished_at AS "finishedAt"
