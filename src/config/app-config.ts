@@ -110,11 +110,16 @@ export function loadConfig(env: NodeJS.ProcessEnv, argv: string[]): AppConfig {
   const roles = parseRoles(argv);
   const databaseUrl = e.DATABASE_URL ?? null;
   const natsUrl = e.NATS_URL ?? null;
+  // In one process the embedded database and the in-process bus serve every role. Split
+  // across processes, each role needs the shared engines it talks to: a worker only the bus.
   const split = roles.length < ROLES.length;
-  if (split && (!databaseUrl || !natsUrl)) {
+  const needsDatabase = roles.includes('api') || roles.includes('planner');
+  const needsBus = roles.includes('planner') || roles.includes('worker');
+  const missing = [needsDatabase && !databaseUrl && 'DATABASE_URL', needsBus && !natsUrl && 'NATS_URL'].filter(Boolean);
+  if (split && missing.length) {
     throw new ConfigError(
-      `--roles ${roles.join(',')}: roles split across processes need both DATABASE_URL and NATS_URL ` +
-        '(the embedded database and the in-process bus live inside one process)',
+      `--roles ${roles.join(',')}: roles split across processes need ${missing.join(' and ')} ` +
+        '(the embedded database and the in-process bus live inside one all-roles process)',
     );
   }
   const apiToken = e.SHARDFLOW_API_TOKEN ?? null;

@@ -48,8 +48,10 @@ beforeAll(async () => {
   processes.api = startProcess(['--roles', 'api'], { ...env, PORT: String(port) });
   processes.planner1 = startProcess(['--roles', 'planner'], env);
   processes.planner2 = startProcess(['--roles', 'planner'], env);
-  processes.worker1 = startProcess(['--roles', 'worker'], { ...env, WORKER_CONCURRENCY: '32' });
-  processes.worker2 = startProcess(['--roles', 'worker'], { ...env, WORKER_CONCURRENCY: '32' });
+  // Workers get the bus only: no database credentials.
+  const workerEnv = { ...env, DATABASE_URL: '', WORKER_CONCURRENCY: '32' };
+  processes.worker1 = startProcess(['--roles', 'worker'], workerEnv);
+  processes.worker2 = startProcess(['--roles', 'worker'], workerEnv);
   const api = new ShardflowApi(`http://127.0.0.1:${port}`);
   await eventually(
     async () => ((await fetch(`${api.baseUrl}/readyz`).catch(() => null))?.status === 200 ? true : undefined),
