@@ -217,24 +217,32 @@ describe('PostgresLeaderLease fencing', () => {
     const a = await mustAcquire(leaseA, 'a');
     // A rival whose clock runs ahead sees A's lease lapsed while A's clock does not; the
     // takeover is written by hand so that its transaction can be held open, which acquire() cannot.
-    await db.query('BEGIN');
-    await db.query(
-      `UPDATE planner_lease SET holder_id = 'b', epoch = epoch + 1, acquired_at = $1, expires_at = $2
-        WHERE name = 'leader' AND expires_at <= $1`,
-      [a.expiresAt, new Date(a.expiresAt.getTime() + TTL)],
-    );
+    const rival = dataSource.createQueryRunner();
+    await rival.connect();
+    let outcome: Promise<unknown>;
     let ran = false;
-    const attempt = leaseA.fenced(a, async (tx) => {
-      ran = true;
-      await writePlanner(tx, 'by-deposed-a');
-    });
-    // Observed before it settles, so the rejection is not reported as unhandled meanwhile.
-    const outcome = attempt.then(
-      () => 'wrote',
-      (err: unknown) => err,
-    );
-    await blockedOnLock('%FOR SHARE%');
-    await db.query('COMMIT');
+    try {
+      await rival.startTransaction();
+      await rival.query(
+        `UPDATE planner_lease SET holder_id = 'b', epoch = epoch + 1, acquired_at = $1, expires_at = $2
+          WHERE name = 'leader' AND expires_at <= $1`,
+        [a.expiresAt, new Date(a.expiresAt.getTime() + TTL)],
+      );
+      const attempt = leaseA.fenced(a, async (tx) => {
+        ran = true;
+        await writePlanner(tx, 'by-deposed-a');
+      });
+      // Observed before it settles, so the rejection is not reported as unhandled meanwhile.
+      outcome = attempt.then(
+        () => 'wrote',
+        (err: unknown) => err,
+      );
+      await blockedOnLock('%FOR SHARE%');
+      await rival.commitTransaction();
+    } finally {
+      if (rival.isTransactionActive) await rival.rollbackTransaction();
+      await rival.release();
+    }
 
     expect(await outcome).toBeInstanceOf(LeaseLostError);
     expect(ran).toBe(false);
