@@ -18,6 +18,7 @@ export default tseslint.config(
         setInterval: 'readonly',
         clearInterval: 'readonly',
         fetch: 'readonly',
+        performance: 'readonly',
         __dirname: 'readonly',
       },
     },
