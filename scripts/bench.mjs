@@ -30,7 +30,13 @@ const gql = async (query, variables) => {
 try {
   const name = `bench-${Date.now()}`;
   await gql(`mutation($i: JobInput!) { createJob(input: $i) { name } }`, {
-    i: { name, steps: [{ key: 'wide', handler: 'noop', shards }, { key: 'join', handler: 'noop', dependsOn: ['wide'] }] },
+    i: {
+      name,
+      steps: [
+        { key: 'wide', handler: 'noop', shards },
+        { key: 'join', handler: 'noop', dependsOn: ['wide'] },
+      ],
+    },
   });
   const started = performance.now();
   const { triggerJob } = await gql(`mutation($n: String!) { triggerJob(name: $n) { id } }`, { n: name });
@@ -41,7 +47,9 @@ try {
   } while (run.status === 'QUEUED' || run.status === 'RUNNING');
   const seconds = (performance.now() - started) / 1000;
   const engines = config.databaseUrl ? 'PostgreSQL + NATS' : 'embedded default';
-  console.log(`${engines}: ${shards} shards + join ${run.status} in ${seconds.toFixed(2)} s = ${Math.round(shards / seconds)} tasks/s`);
+  console.log(
+    `${engines}: ${shards} shards + join ${run.status} in ${seconds.toFixed(2)} s = ${Math.round(shards / seconds)} tasks/s`,
+  );
 } finally {
   await sf.close();
   rmSync(dataDir, { recursive: true, force: true });

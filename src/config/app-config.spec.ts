@@ -31,7 +31,10 @@ describe('loadConfig', () => {
     [{ WORKER_ALLOW_SHELL: '1' }, { workerAllowShell: true }],
     [{ SHARDFLOW_API_TOKEN: 't' }, { apiToken: 't', host: '0.0.0.0' }],
     [{ SHARDFLOW_API_TOKEN: 't', HOST: '127.0.0.1' }, { host: '127.0.0.1' }],
-    [{ SHARDFLOW_LEASE_MS: '2000', SHARDFLOW_WORKER_TIMEOUT_MS: '3000' }, { leaseMs: 2000, workerTimeoutMs: 3000 }],
+    [
+      { SHARDFLOW_LEASE_MS: '2000', SHARDFLOW_WORKER_TIMEOUT_MS: '3000' },
+      { leaseMs: 2000, workerTimeoutMs: 3000 },
+    ],
   ])('reads %j', (env, expected) => {
     expect(loadConfig(env, [])).toMatchObject(expected);
   });
@@ -66,7 +69,10 @@ describe('loadConfig', () => {
 describe('parseRoles', () => {
   it.each([
     [[], ['api', 'planner', 'worker']],
-    [['--roles', 'worker,api'], ['api', 'worker']],
+    [
+      ['--roles', 'worker,api'],
+      ['api', 'worker'],
+    ],
     [['--roles=planner'], ['planner']],
   ])('%j -> %j', (argv, roles) => {
     expect(parseRoles(argv)).toEqual(roles);
