@@ -1,0 +1,2 @@
+export * from './cron-schedule';
+export * from './misfire';
