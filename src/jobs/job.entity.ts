@@ -22,6 +22,17 @@ export class JobEntity {
   @Column({ name: 'updated_at', type: 'timestamptz', default: () => 'now()' })
   updatedAt: Date;
 
+  /**
+   * The schedule's cursor: fires at or before it have been handled (fired, skipped, or not
+   * due because the job was created, changed or resumed later). Only fires after it are made.
+   */
+  @Column({ name: 'fire_cursor', type: 'timestamptz', default: () => 'now()' })
+  fireCursor: Date;
+
+  /** Fires that made no run: skipped by FORBID, by the misfire policy, or beyond CATCH_UP's limit. */
+  @Column({ name: 'skipped_fires', type: 'int', default: 0 })
+  skippedFires: number;
+
   /** Soft delete: runs of a deleted job stay readable, and the name can be used again. */
   @Column({ name: 'deleted_at', type: 'timestamptz', nullable: true })
   deletedAt: Date | null;

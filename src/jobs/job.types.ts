@@ -59,12 +59,15 @@ export class JobStats {
   @Field(() => Float, { nullable: true }) successRate: number | null;
   @Field(() => Float, { nullable: true }) avgDurationMs: number | null;
   @Field(() => Float, { nullable: true }) p95DurationMs: number | null;
+  @Field(() => Int, { description: 'Schedule fires that made no run (FORBID, misfire policy, CATCH_UP limit)' })
+  skippedFires: number;
 }
 
 @ObjectType()
 export class Job {
   /** Internal id, not exposed: runs and stats are looked up by it. */
   jobId: string;
+  skippedFires: number;
   @Field() name: string;
   @Field(() => String, { nullable: true }) description: string | null;
   @Field(() => String, { nullable: true }) schedule: string | null;
@@ -75,6 +78,8 @@ export class Job {
   @Field(() => ConcurrencyPolicyEnum) concurrencyPolicy: ConcurrencyPolicy;
   @Field(() => MisfirePolicyEnum) misfirePolicy: MisfirePolicy;
   @Field(() => Int, { nullable: true }) maxActiveRuns: number | null;
+  @Field(() => Date, { nullable: true, description: 'The next schedule fire; null while paused or unscheduled' })
+  nextFireAt: Date | null;
   @Field(() => GraphQLJSON, { nullable: true, description: 'Default run params' }) params: JsonObject | null;
   @Field({ description: 'When this version was made' }) updatedAt: Date;
 }

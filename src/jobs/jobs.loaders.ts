@@ -27,7 +27,7 @@ export class JobsLoaders {
     });
   });
 
-  readonly stats = new DataLoader<string, JobStats>(async (jobIds) => {
+  readonly stats = new DataLoader<string, Omit<JobStats, 'skippedFires'>>(async (jobIds) => {
     const rows: Array<{
       job_id: string;
       runs: string;

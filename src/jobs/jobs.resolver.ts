@@ -5,10 +5,12 @@ import { Run } from '../runs/run.types';
 import { Job, JobInput, JobStats } from './job.types';
 import { JobsService, type JobView } from './jobs.service';
 
-function toJob(view: JobView): Job {
+function toJob(view: JobView, nextFireAt: Date | null): Job {
   const d = view.definition;
   return {
     jobId: view.jobId,
+    skippedFires: view.skippedFires,
+    nextFireAt,
     name: view.name,
     description: d.description,
     schedule: d.schedule,
@@ -28,25 +30,37 @@ function toJob(view: JobView): Job {
 export class JobsResolver {
   constructor(private readonly jobsService: JobsService) {}
 
+  private toJob = (view: JobView): Job => toJob(view, this.jobsService.nextFireAt(view));
+
   @Query(() => [Job])
   async jobs(): Promise<Job[]> {
-    return (await this.jobsService.list()).map(toJob);
+    return (await this.jobsService.list()).map(this.toJob);
   }
 
   @Query(() => Job, { nullable: true })
   async job(@Args('name') name: string): Promise<Job | null> {
     const view = await this.jobsService.findByName(name);
-    return view ? toJob(view) : null;
+    return view ? this.toJob(view) : null;
   }
 
   @Mutation(() => Job)
   async createJob(@Args('input', { type: () => JobInput }) input: JobInput): Promise<Job> {
-    return toJob(await this.jobsService.create(input));
+    return this.toJob(await this.jobsService.create(input));
   }
 
   @Mutation(() => Job, { description: 'A new version; running runs keep theirs' })
   async updateJob(@Args('name') name: string, @Args('input', { type: () => JobInput }) input: JobInput): Promise<Job> {
-    return toJob(await this.jobsService.update(name, input));
+    return this.toJob(await this.jobsService.update(name, input));
+  }
+
+  @Mutation(() => Job, { description: 'Stops schedule fires; manual triggers, backfills and retries still run' })
+  async pauseJob(@Args('name') name: string): Promise<Job> {
+    return this.toJob(await this.jobsService.pause(name));
+  }
+
+  @Mutation(() => Job, { description: 'Restarts schedule fires at the next one; fires during the pause are not made' })
+  async resumeJob(@Args('name') name: string): Promise<Job> {
+    return this.toJob(await this.jobsService.resume(name));
   }
 
   @Mutation(() => Boolean)
@@ -66,7 +80,7 @@ export class JobsResolver {
   }
 
   @ResolveField(() => JobStats)
-  stats(@Parent() job: Job, @Context() ctx: GraphQLContext): Promise<JobStats> {
-    return ctx.loaders.jobs.stats.load(job.jobId);
+  async stats(@Parent() job: Job, @Context() ctx: GraphQLContext): Promise<JobStats> {
+    return { ...(await ctx.loaders.jobs.stats.load(job.jobId)), skippedFires: job.skippedFires };
   }
 }

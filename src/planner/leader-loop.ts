@@ -9,8 +9,12 @@ import type { JobsService } from '../jobs/jobs.service';
 import type { LeaseHold } from '../lease/leader-lease.port';
 import type { PostgresLeaderLease } from '../lease/postgres-leader-lease';
 import type { WorkersService } from '../workers/workers.service';
+import { JOBS_CHANGED } from '../jobs/jobs.service';
 import { LeaderTurn } from './leader-turn';
 import { RunBook } from './run-book';
+import { ScheduleBook } from './schedule-book';
+import { applyScheduleFires } from './schedule-fires';
+import { loadScheduledJobs } from './sql/fire-rows.sql';
 import { loadRunSteps, loadRunningRuns, updateRunStatuses, writeRunSteps, type RunStepRow } from './sql/run-rows.sql';
 import { copyAttempts } from './sql/run-rows.sql';
 import { insertTasks, updateTasks, upsertAttempts } from './sql/task-rows.sql';
@@ -33,6 +37,8 @@ const PULL_WAIT_MS = 250;
 const TIMER_SWEEP_MS = 200;
 const REQUEST_SWEEP_MS = 1000;
 const REPUBLISH_SWEEP_MS = 5000;
+/** Schedules are reloaded when the api says jobs changed, and at least this often regardless. */
+const SCHEDULE_RELOAD_MS = 30_000;
 
 /**
  * The leader's single loop: each turn drains what is waiting (bus events, api requests, due
@@ -42,6 +48,9 @@ const REPUBLISH_SWEEP_MS = 5000;
 export class LeaderLoop {
   private readonly logger = new Logger('Leader');
   private readonly book = new RunBook();
+  private readonly schedules = new ScheduleBook();
+  private schedulesStale = true;
+  private lastScheduleLoad = 0;
   private stopped = false;
   private requestsWanted = true;
   private wakeUp: (() => void) | null = null;
@@ -68,9 +77,10 @@ export class LeaderLoop {
     return this.done;
   }
 
-  /** The api wrote a request, or a run may now start: look at requests on the next turn, now. */
-  wake(): void {
+  /** The api wrote a request, or jobs changed: look at requests (and schedules) on a turn now. */
+  wake(payload = ''): void {
     this.requestsWanted = true;
+    if (payload === JOBS_CHANGED) this.schedulesStale = true;
     this.wakeUp?.();
   }
 
@@ -153,10 +163,16 @@ export class LeaderLoop {
     const effects = new TurnEffects();
     effects.heartbeats = this.heartbeats;
     this.heartbeats = [];
+    if (this.schedulesStale || nowMs - this.lastScheduleLoad >= SCHEDULE_RELOAD_MS) {
+      this.schedulesStale = false;
+      this.lastScheduleLoad = nowMs;
+      this.schedules.replace(await loadScheduledJobs(this.deps.dataSource.manager));
+    }
     try {
       await this.deps.lease.fenced(this.hold, async (tx) => {
         const turn = new LeaderTurn(tx, this.book, this.deps.jobs, effects, now);
-        if (requests) {
+        const fires = await applyScheduleFires(tx, this.schedules, now, this.hold.acquiredAt);
+        if (requests || fires.runsMade > 0) {
           await turn.applyCancels();
           await turn.admitQueuedRuns();
         }

@@ -45,7 +45,7 @@ export class PlannerService implements OnApplicationBootstrap, OnApplicationShut
     @Inject(DATABASE_URL) databaseUrl: string,
   ) {
     this.startedAt = clock.now();
-    this.listener = new PgListener(databaseUrl, [CHANNELS.wake], () => this.leader?.wake());
+    this.listener = new PgListener(databaseUrl, [CHANNELS.wake], (_channel, payload) => this.leader?.wake(payload));
   }
 
   async onApplicationBootstrap(): Promise<void> {
@@ -53,6 +53,15 @@ export class PlannerService implements OnApplicationBootstrap, OnApplicationShut
     await this.tick();
     // Renew at a third of the lease, so two missed renewals still leave the lease live.
     this.timer = setInterval(() => void this.tick(), Math.max(50, Math.floor(this.config.leaseMs / 3)));
+  }
+
+  get leading(): boolean {
+    return this.leader !== null;
+  }
+
+  /** Asks the leader (if this instance leads) to look at requests and schedules now. */
+  wake(payload = 'jobs'): void {
+    this.leader?.wake(payload);
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -12,6 +12,8 @@ export const FINAL_RUN_STATUSES: readonly RunStatus[] = ['SUCCEEDED', 'FAILED', 
 @Index('runs_job_created', ['jobId', 'createdAt'])
 @Index('runs_created', ['createdAt'])
 @Index('runs_active', ['createdAt'], { where: "status IN ('QUEUED', 'RUNNING')" })
+// A schedule fire (or a backfill of it) makes at most one run, even across leader changes.
+@Index('runs_one_per_fire', ['jobId', 'scheduledAt'], { unique: true, where: "trigger IN ('SCHEDULE', 'BACKFILL')" })
 export class RunEntity {
   @PrimaryGeneratedColumn('uuid')
   id: string;

@@ -38,6 +38,17 @@ export class RunsResolver {
     return this.runsService.trigger(name, params ?? null);
   }
 
+  @Mutation(() => [Run], {
+    description: 'One BACKFILL run per schedule fire time in [from, to]; idempotent. Answers every run of the window.',
+  })
+  backfillJob(
+    @Args('name') name: string,
+    @Args('from', { type: () => Date }) from: Date,
+    @Args('to', { type: () => Date }) to: Date,
+  ): Promise<Run[]> {
+    return this.runsService.backfill(name, from, to);
+  }
+
   @Mutation(() => Run, { description: 'Requests the cancel; the run turns CANCELLED when the planner acts' })
   cancelRun(@Args('id', { type: () => ID }) id: string): Promise<Run> {
     return this.runsService.requestCancel(id);
