@@ -1,3 +1,4 @@
+import react from '@vitejs/plugin-react';
 import swc from 'unplugin-swc';
 import { defineConfig } from 'vitest/config';
 
@@ -28,6 +29,12 @@ export default defineConfig({
           globalSetup: ['test/setup/global-setup.ts'],
           pool: 'forks',
         },
+      },
+      {
+        // The web console's logic and components, in a simulated DOM (its browser tests, in
+        // real Chromium, are integration tests under test/console).
+        plugins: [react()],
+        test: { name: 'console', include: ['libs/console/src/**/*.test.{ts,tsx}'], environment: 'happy-dom' },
       },
     ],
   },

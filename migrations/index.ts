@@ -2,5 +2,6 @@
 // the CLI and the tests all load exactly the same set.
 import { Init1795644727288 } from './1795644727288-Init';
 import { Schedules1795646449055 } from './1795646449055-Schedules';
+import { RunOrder1795646795922 } from './1795646795922-RunOrder';
 
-export const MIGRATIONS = [Init1795644727288, Schedules1795646449055];
+export const MIGRATIONS = [Init1795644727288, Schedules1795646449055, RunOrder1795646795922];

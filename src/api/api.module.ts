@@ -16,6 +16,7 @@ import { RunsModule } from '../runs/runs.module';
 import { WorkersModule } from '../workers/workers.module';
 import { ConsoleController } from './console.controller';
 import { HealthController } from './health.controller';
+import { checkConnection, isWsContext, type WsContext } from './subscriptions';
 import { tokenMatches } from './token';
 
 /** The api role: GraphQL, health endpoints and the console. */
@@ -34,9 +35,14 @@ import { tokenMatches } from './token';
         path: '/graphql',
         playground: false,
         introspection: true,
-        context: ({ req }: { req: Request }): GraphQLContext => {
+        subscriptions: { 'graphql-ws': { path: '/graphql', onConnect: checkConnection(config.apiToken) } },
+        context: (arg: { req: Request } | WsContext): GraphQLContext => {
+          const loaders = { runs: new RunsLoaders(dataSource), jobs: new JobsLoaders(dataSource) };
+          // A subscription's token was checked once, when its connection opened (onConnect).
+          if (isWsContext(arg)) return { loaders };
+          const { req } = arg;
           if (config.apiToken && !tokenMatches(req.headers.authorization, config.apiToken)) throw unauthenticated();
-          return { req, loaders: { runs: new RunsLoaders(dataSource), jobs: new JobsLoaders(dataSource) } };
+          return { req, loaders };
         },
       }),
     }),

@@ -1,4 +1,4 @@
-import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, Entity, Generated, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
 import { JobEntity } from '../jobs/job.entity';
 import type { JsonObject } from '../../libs/dag/job-definition';
 
@@ -11,7 +11,7 @@ export const FINAL_RUN_STATUSES: readonly RunStatus[] = ['SUCCEEDED', 'FAILED', 
 @Entity('runs')
 @Index('runs_job_created', ['jobId', 'createdAt'])
 @Index('runs_created', ['createdAt'])
-@Index('runs_active', ['createdAt'], { where: "status IN ('QUEUED', 'RUNNING')" })
+@Index('runs_active', ['seq'], { where: "status IN ('QUEUED', 'RUNNING')" })
 // A schedule fire (or a backfill of it) makes at most one run, even across leader changes.
 @Index('runs_one_per_fire', ['jobId', 'scheduledAt'], { unique: true, where: "trigger IN ('SCHEDULE', 'BACKFILL')" })
 export class RunEntity {
@@ -54,6 +54,14 @@ export class RunEntity {
 
   @Column({ name: 'retry_of', type: 'uuid', nullable: true })
   retryOf: string | null;
+
+  /**
+   * Insertion order: QUEUED runs start in this order (maxActiveRuns), which clocks cannot
+   * give — runs made in one statement (a catch-up, a backfill) share a creation time.
+   */
+  @Column({ type: 'bigint', select: false, insert: false, update: false })
+  @Generated('increment')
+  seq: string;
 
   /** Set by the api; the planner leader acts on it and turns the run CANCELLED. */
   @Column({ name: 'cancel_requested_at', type: 'timestamptz', nullable: true })

@@ -101,6 +101,7 @@ export class RunsService {
     await this.dataSource.transaction(async (tx) => {
       await tx.update(RunEntity, { id }, { cancelRequestedAt: this.clock.now() });
       await this.notifier.notify(CHANNELS.wake, `cancel:${id}`, tx);
+      await this.notifier.notify(CHANNELS.runs, id, tx); // runUpdated subscribers see the request
     });
     return this.mustFind(id);
   }
@@ -151,7 +152,7 @@ export class RunsService {
   }
 
   private async enqueue(
-    run: Omit<RunEntity, 'id' | 'status' | 'createdAt' | 'startedAt' | 'finishedAt' | 'cancelRequestedAt'>,
+    run: Omit<RunEntity, 'id' | 'seq' | 'status' | 'createdAt' | 'startedAt' | 'finishedAt' | 'cancelRequestedAt'>,
   ): Promise<RunEntity> {
     return this.dataSource.transaction(async (tx) => {
       const saved = await tx.save(RunEntity, {
@@ -163,6 +164,7 @@ export class RunsService {
         cancelRequestedAt: null,
       });
       await this.notifier.notify(CHANNELS.wake, `run:${saved.id}`, tx);
+      await this.notifier.notify(CHANNELS.runs, saved.id, tx); // runUpdated subscribers see the new run
       return saved;
     });
   }

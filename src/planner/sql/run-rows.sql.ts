@@ -25,7 +25,7 @@ const RUN_COLUMNS = `id, job_id AS "jobId", job_name AS "jobName", job_version A
 export async function lockQueuedRuns(tx: EntityManager, limit: number): Promise<ActiveRunRow[]> {
   return tx.query(
     `SELECT ${RUN_COLUMNS} FROM runs WHERE status = 'QUEUED'
-      ORDER BY created_at, scheduled_at NULLS LAST, id LIMIT $1 FOR UPDATE`,
+      ORDER BY seq LIMIT $1 FOR UPDATE`,
     [limit],
   );
 }
