@@ -1,6 +1,8 @@
-// npm run bench: end-to-end throughput of one wide sharded step (noop tasks), through the
-// public GraphQL API. Embedded default by default; set DATABASE_URL and NATS_URL to measure a
-// real PostgreSQL + NATS (all roles in this process). BENCH_SHARDS sets the width (10000).
+// npm run bench: (1) end-to-end throughput of one wide sharded step (noop tasks) and (2) the
+// jitter of schedule fires (run created minus scheduled time) over BENCH_FIRE_SECONDS (30) of
+// BENCH_FIRE_JOBS (10) per-second schedules, all through the public GraphQL API. Embedded
+// default by default; set DATABASE_URL and NATS_URL to measure a real PostgreSQL + NATS (all
+// roles in this process). BENCH_SHARDS sets the width (10000).
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -49,6 +51,29 @@ try {
   const engines = config.databaseUrl ? 'PostgreSQL + NATS' : 'embedded default';
   console.log(
     `${engines}: ${shards} shards + join ${run.status} in ${seconds.toFixed(2)} s = ${Math.round(shards / seconds)} tasks/s`,
+  );
+
+  const jobs = Number(process.env.BENCH_FIRE_JOBS ?? 10);
+  const seconds = Number(process.env.BENCH_FIRE_SECONDS ?? 30);
+  for (let i = 0; i < jobs; i++) {
+    await gql(`mutation($i: JobInput!) { createJob(input: $i) { name } }`, {
+      i: { name: `${name}-tick-${i}`, schedule: '* * * * * *', steps: [{ key: 'a', handler: 'noop' }] },
+    });
+  }
+  await new Promise((r) => setTimeout(r, seconds * 1000));
+  const lags = [];
+  for (let i = 0; i < jobs; i++) {
+    const tick = `${name}-tick-${i}`;
+    await gql(`mutation($n: String!) { pauseJob(name: $n) { name } }`, { n: tick });
+    const { runs } = await gql(`query($n: String!) { runs(jobName: $n, limit: 1000) { scheduledAt createdAt } }`, {
+      n: tick,
+    });
+    for (const r of runs) lags.push(Date.parse(r.createdAt) - Date.parse(r.scheduledAt));
+  }
+  lags.sort((a, b) => a - b);
+  const pct = (p) => lags[Math.min(lags.length - 1, Math.floor((p / 100) * lags.length))];
+  console.log(
+    `fire jitter over ${lags.length} fires (${jobs} per-second schedules, ${seconds} s): p50 ${pct(50)} ms, p99 ${pct(99)} ms, max ${lags.at(-1)} ms`,
   );
 } finally {
   await sf.close();
