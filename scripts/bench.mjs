@@ -54,13 +54,13 @@ try {
   );
 
   const jobs = Number(process.env.BENCH_FIRE_JOBS ?? 10);
-  const seconds = Number(process.env.BENCH_FIRE_SECONDS ?? 30);
+  const fireSeconds = Number(process.env.BENCH_FIRE_SECONDS ?? 30);
   for (let i = 0; i < jobs; i++) {
     await gql(`mutation($i: JobInput!) { createJob(input: $i) { name } }`, {
       i: { name: `${name}-tick-${i}`, schedule: '* * * * * *', steps: [{ key: 'a', handler: 'noop' }] },
     });
   }
-  await new Promise((r) => setTimeout(r, seconds * 1000));
+  await new Promise((r) => setTimeout(r, fireSeconds * 1000));
   const lags = [];
   for (let i = 0; i < jobs; i++) {
     const tick = `${name}-tick-${i}`;
@@ -73,7 +73,7 @@ try {
   lags.sort((a, b) => a - b);
   const pct = (p) => lags[Math.min(lags.length - 1, Math.floor((p / 100) * lags.length))];
   console.log(
-    `fire jitter over ${lags.length} fires (${jobs} per-second schedules, ${seconds} s): p50 ${pct(50)} ms, p99 ${pct(99)} ms, max ${lags.at(-1)} ms`,
+    `fire jitter over ${lags.length} fires (${jobs} per-second schedules, ${fireSeconds} s): p50 ${pct(50)} ms, p99 ${pct(99)} ms, max ${lags.at(-1)} ms`,
   );
 } finally {
   await sf.close();
