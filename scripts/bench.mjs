@@ -4,7 +4,7 @@
 // default by default; set DATABASE_URL and NATS_URL to measure a real PostgreSQL + NATS (all
 // roles in this process). BENCH_SHARDS sets the width (10000).
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,6 +16,7 @@ const { loadConfig } = require('../dist/src/config/app-config.js');
 
 const shards = Number(process.env.BENCH_SHARDS ?? 10_000);
 const dataDir = mkdtempSync(join(tmpdir(), 'sf-bench-'));
+chmodSync(dataDir, 0o755); // keeps the embedded cluster inside it, so removing it cleans up
 const config = loadConfig({ ...process.env, PORT: '0', SHARDFLOW_DATA_DIR: dataDir, WORKER_CONCURRENCY: '64' }, []);
 const sf = await startShardflow(config, { logger: false });
 const gql = async (query, variables) => {

@@ -140,10 +140,15 @@ export class LeaderLoop {
     const woken = new Promise<{ deliveries: null }>((resolve) => {
       this.wakeUp = () => resolve({ deliveries: null });
     });
-    const timer = new Promise<{ deliveries: null }>((resolve) =>
-      setTimeout(() => resolve({ deliveries: null }), TIMER_SWEEP_MS),
-    );
+    // Wake at the next schedule fire to the millisecond, not at the next sweep.
+    const nextFire = this.schedules.earliest();
+    const untilFire = nextFire ? Math.max(0, nextFire.getTime() - this.deps.clock.now().getTime()) : TIMER_SWEEP_MS;
+    let timeout: NodeJS.Timeout | undefined;
+    const timer = new Promise<{ deliveries: null }>((resolve) => {
+      timeout = setTimeout(() => resolve({ deliveries: null }), Math.min(TIMER_SWEEP_MS, untilFire));
+    });
     const winner = await Promise.race([pulled, woken, timer]);
+    clearTimeout(timeout);
     this.wakeUp = null;
     if (winner.deliveries === null) return [];
     this.pending = null;

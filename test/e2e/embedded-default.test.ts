@@ -2,7 +2,7 @@
  * The embedded default: no DATABASE_URL, no NATS_URL — every role in this one process, an
  * embedded PostgreSQL and the in-process bus, exactly what `npm start` runs.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,6 +15,8 @@ import { coreScenarios, type Deployment } from './core-scenarios';
 let shardflow: Shardflow;
 let deployment: Deployment;
 const dataDir = mkdtempSync(join(tmpdir(), 'sf-embedded-'));
+// Like a checkout's ./.shardflow: reachable by the postgres user, so the cluster stays inside it.
+chmodSync(dataDir, 0o755);
 
 beforeAll(async () => {
   const config = loadConfig({ SHARDFLOW_DATA_DIR: dataDir, PORT: '0', SHARDFLOW_WORKER_TIMEOUT_MS: '2000' }, []);

@@ -6,7 +6,8 @@ import { tokenStore } from './token-store';
 const UNAUTHENTICATED = 4401;
 const FORBIDDEN = 4403;
 
-export type LiveState = 'connecting' | 'live' | 'offline';
+/** `idle`: no view is live right now (the connection opens with the first subscription). */
+export type LiveState = 'idle' | 'connecting' | 'live' | 'offline';
 
 function isAuthClose(value: unknown): boolean {
   const code = (value as { code?: unknown } | null)?.code;
@@ -20,13 +21,14 @@ function isAuthClose(value: unknown): boolean {
  */
 class Live {
   private client: Client | null = null;
-  private current: LiveState = 'offline';
+  private current: Exclude<LiveState, 'idle'> = 'offline';
+  private active = 0;
   private everConnected = false;
   private readonly stateListeners = new Set<() => void>();
   private readonly reconnectListeners = new Set<() => void>();
 
   get state(): LiveState {
-    return this.current;
+    return this.active === 0 ? 'idle' : this.current;
   }
 
   onState(listener: () => void): () => void {
@@ -74,9 +76,14 @@ class Live {
       );
     };
     start();
+    this.active++;
+    this.emitState();
     return () => {
+      if (stopped) return;
       stopped = true;
       stop();
+      this.active--;
+      this.emitState();
     };
   }
 
@@ -103,9 +110,13 @@ class Live {
     return this.client;
   }
 
-  private setState(state: LiveState): void {
+  private setState(state: Exclude<LiveState, 'idle'>): void {
     if (state === this.current) return;
     this.current = state;
+    this.emitState();
+  }
+
+  private emitState(): void {
     for (const l of this.stateListeners) l();
   }
 }

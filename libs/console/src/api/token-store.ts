@@ -4,18 +4,16 @@
  */
 const KEY = 'shardflow.apiToken';
 
-type Listener = () => void;
-
 export interface TokenRequest {
   /** Why the token is asked for again (a wrong one was given), or null the first time. */
   reason: string | null;
 }
 
 class TokenStore {
-  private readonly listeners = new Set<Listener>();
+  private readonly listeners = new Set<() => void>();
   /** Used only when sessionStorage is unavailable (some private modes). */
   private memory: string | null = null;
-  private pending: { promise: Promise<string>; resolve: (token: string) => void; reason: string | null } | null = null;
+  private pending: { request: TokenRequest; promise: Promise<string>; resolve: (token: string) => void } | null = null;
 
   get(): string | null {
     try {
@@ -25,29 +23,29 @@ class TokenStore {
     }
   }
 
-  /** The open request for a token, which the token dialog answers. */
+  /** The open request for a token, which the token dialog answers (the same object until answered). */
   get request(): TokenRequest | null {
-    return this.pending ? { reason: this.pending.reason } : null;
+    return this.pending?.request ?? null;
   }
 
   /** Called by the API clients on UNAUTHENTICATED: resolves once the user has given a token. */
   ask(): Promise<string> {
     if (!this.pending) {
-      const had = this.get();
       let resolve: (token: string) => void = () => undefined;
       const promise = new Promise<string>((r) => (resolve = r));
-      this.pending = { promise, resolve, reason: had ? 'That token was refused.' : null };
+      const request = { reason: this.get() ? 'That token was refused.' : null };
+      this.pending = { request, promise, resolve };
       this.emit();
     }
     return this.pending.promise;
   }
 
   answer(token: string): void {
+    this.memory = token;
     try {
       sessionStorage.setItem(KEY, token);
     } catch {
-      // Storage may be unavailable (private mode): the token then lasts until the page reloads.
-      this.memory = token;
+      // Storage may be unavailable: the token then lasts until the page reloads.
     }
     const pending = this.pending;
     this.pending = null;
@@ -55,12 +53,12 @@ class TokenStore {
     pending?.resolve(token);
   }
 
-  subscribe(listener: Listener): () => void {
+  subscribe(listener: () => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }
 
-  /** Bearer header value, or undefined when no token was ever needed. */
+  /** The Authorization header's value, or undefined while no token was ever needed. */
   authorization(): string | undefined {
     const token = this.get();
     return token ? `Bearer ${token}` : undefined;

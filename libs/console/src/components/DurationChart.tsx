@@ -12,7 +12,7 @@ const SERIES = [
 ] as const;
 
 /** Durations of the last finished runs (uPlot), one bar per run, a series per end state. */
-export function DurationChart({ runs }: { runs: RunSummary[] }) {
+export default function DurationChart({ runs }: { runs: RunSummary[] }) {
   const [width, box] = useWidth<HTMLDivElement>(600);
   const target = useRef<HTMLDivElement>(null);
   const finished = useMemo(
