@@ -75,6 +75,10 @@ export const heartbeatMessageSchema = z.object({
   handlers: z.array(z.string()),
   running: z.number().int().nonnegative(),
   at: isoTime,
+  /** The worker's last word: it is leaving, so the leader fails over what it held at once. */
+  stopping: z.boolean().optional(),
+  /** Tasks a stopping worker handed back unfinished (their attempts are lost, not failed). */
+  released: z.array(z.string()).optional(),
 });
 export type HeartbeatMessage = z.infer<typeof heartbeatMessageSchema>;
 

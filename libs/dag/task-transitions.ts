@@ -90,3 +90,25 @@ export function decideResult(
   }
   return { kind: 'fail' };
 }
+
+/** A task whose attempt was lost this many times fails: a poison task must not take the fleet down. */
+export const MAX_LOST_ATTEMPTS = 3;
+
+export type LostDecision = { kind: 'requeue' } | { kind: 'fail'; error: string } | { kind: 'ignore'; reason: string };
+
+/**
+ * The worker holding the task's current attempt died (went silent, or stopped and handed it
+ * back). A lost attempt is not a handler failure: it spends no retry; the task gets a new
+ * attempt, unless it was lost MAX_LOST_ATTEMPTS times.
+ */
+export function decideLost(task: TaskSnapshot & { lost: number }, why: string): LostDecision {
+  if (task.status !== 'RUNNING') return { kind: 'ignore', reason: `task is ${task.status}` };
+  const lost = task.lost + 1;
+  if (lost >= MAX_LOST_ATTEMPTS) {
+    return {
+      kind: 'fail',
+      error: `lost ${lost} times (${why}); failed so that a task that keeps killing its workers cannot take the fleet down`,
+    };
+  }
+  return { kind: 'requeue' };
+}

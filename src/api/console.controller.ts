@@ -11,7 +11,16 @@ import { ASSET_NAME, CONSOLE_CSP, CONSOLE_NOT_BUILT, findConsoleDirectory } from
  * rather than caught with a wildcard so that nothing here can ever shadow /graphql,
  * /healthz or /readyz.
  */
-export const CONSOLE_PAGES = ['', 'jobs', 'jobs/new', 'jobs/:name', 'jobs/:name/edit', 'runs/:id', 'workers', 'explorer'];
+export const CONSOLE_PAGES = [
+  '',
+  'jobs',
+  'jobs/new',
+  'jobs/:name',
+  'jobs/:name/edit',
+  'runs/:id',
+  'workers',
+  'explorer',
+];
 
 /** Vite pre-compresses these at build time (see libs/console/vite.config.mts). */
 const COMPRESSIBLE = new Set(['.js', '.css', '.svg', '.json', '.html', '.map', '.ttf']);

@@ -79,11 +79,12 @@ export class PostgresLeaderLease implements LeaderLease {
    */
   async fenced<T>(hold: LeaseHold, work: (tx: EntityManager) => Promise<T>): Promise<T> {
     return this.dataSource.transaction(async (tx) => {
+      // The epoch is also set for the transaction (shardflow.epoch), so audits and triggers can see who wrote.
       const rows: unknown[] = await tx.query(
-        `SELECT 1 FROM planner_lease
+        `SELECT set_config('shardflow.epoch', $4, true) FROM planner_lease
           WHERE name = 'leader' AND holder_id = $1 AND epoch = $2 AND expires_at > $3
           FOR SHARE`,
-        [hold.holderId, hold.epoch, this.clock.now()],
+        [hold.holderId, hold.epoch, this.clock.now(), String(hold.epoch)],
       );
       if (rows.length === 0) throw new LeaseLostError(hold.epoch);
       return work(tx);

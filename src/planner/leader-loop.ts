@@ -17,7 +17,7 @@ import { applyScheduleFires } from './schedule-fires';
 import { loadScheduledJobs } from './sql/fire-rows.sql';
 import { loadRunSteps, loadRunningRuns, updateRunStatuses, writeRunSteps, type RunStepRow } from './sql/run-rows.sql';
 import { copyAttempts } from './sql/run-rows.sql';
-import { insertTasks, updateTasks, upsertAttempts } from './sql/task-rows.sql';
+import { insertTasks, noteStaleResults, updateTasks, upsertAttempts, workersHoldingTasks } from './sql/task-rows.sql';
 import { TurnEffects } from './turn-effects';
 
 export interface LeaderDeps {
@@ -28,6 +28,8 @@ export interface LeaderDeps {
   jobs: JobsService;
   workers: WorkersService;
   clock: Clock;
+  /** A worker silent this long is dead: its running attempts are failed over. */
+  workerTimeoutMs: number;
 }
 
 /** Claims and results taken per turn: one transaction applies them all. */
@@ -37,6 +39,8 @@ const PULL_WAIT_MS = 250;
 const TIMER_SWEEP_MS = 200;
 const REQUEST_SWEEP_MS = 1000;
 const REPUBLISH_SWEEP_MS = 5000;
+/** How often the leader looks for dead workers holding running attempts. */
+const LIVENESS_SWEEP_MS = 1000;
 /** Schedules are reloaded when the api says jobs changed, and at least this often regardless. */
 const SCHEDULE_RELOAD_MS = 30_000;
 
@@ -56,6 +60,11 @@ export class LeaderLoop {
   private wakeUp: (() => void) | null = null;
   private pending: Promise<Delivery<PlannerEvent>[]> | null = null;
   private heartbeats: HeartbeatMessage[] = [];
+  /** When this leader last heard each worker (its own clock, so worker clock skew does not matter). */
+  private readonly workerSeen = new Map<string, number>();
+  /** Workers that said they are stopping: dead at once, whatever their last heartbeat. */
+  private readonly workersGone = new Set<string>();
+  private lastLiveness = 0;
   private heartbeatSub: Stoppable | null = null;
   private lastTimers = 0;
   private lastRequests = 0;
@@ -95,7 +104,14 @@ export class LeaderLoop {
   }
 
   private async loop(): Promise<void> {
-    this.heartbeatSub = this.deps.bus.onHeartbeat((hb) => this.heartbeats.push(hb));
+    this.heartbeatSub = this.deps.bus.onHeartbeat((hb) => {
+      this.heartbeats.push(hb);
+      this.workerSeen.set(hb.workerId, this.deps.clock.now().getTime());
+      if (hb.stopping) {
+        this.workersGone.add(hb.workerId);
+        this.wakeUp?.();
+      }
+    });
     try {
       await this.rebuild();
       while (!this.stopped) {
@@ -186,6 +202,10 @@ export class LeaderLoop {
           await turn.applyDueRetries();
           await turn.applyTimeouts();
         }
+        if (this.workersGone.size || nowMs - this.lastLiveness >= LIVENESS_SWEEP_MS) {
+          this.lastLiveness = nowMs;
+          await turn.applyLostWorkers(await this.deadWorkers(tx, nowMs));
+        }
         await turn.advanceRuns(everything ? [...this.book.all()].map((r) => r.row.id) : effects.changedRuns);
         await this.flush(tx, effects);
       });
@@ -199,11 +219,35 @@ export class LeaderLoop {
     if (nowMs - this.lastRepublish >= REPUBLISH_SWEEP_MS) await this.republish();
   }
 
+  /**
+   * Workers holding running attempts that this leader has not heard from within the worker
+   * timeout. A worker never heard since this leader took over gets the full timeout from the
+   * takeover: heartbeats are not stored for leaders to inherit, and a live worker beats five
+   * times per timeout.
+   */
+  private async deadWorkers(tx: EntityManager, nowMs: number): Promise<Map<string, string>> {
+    const dead = new Map<string, string>();
+    const since = this.hold.acquiredAt.getTime();
+    for (const workerId of await workersHoldingTasks(tx)) {
+      if (this.workersGone.has(workerId)) {
+        dead.set(workerId, `worker ${workerId} stopped and handed it back`);
+        continue;
+      }
+      const seen = this.workerSeen.get(workerId) ?? since;
+      if (nowMs - seen > this.deps.workerTimeoutMs) {
+        dead.set(workerId, `worker ${workerId} silent for ${nowMs - seen} ms`);
+      }
+    }
+    this.workersGone.clear();
+    return dead;
+  }
+
   private async flush(tx: EntityManager, effects: TurnEffects): Promise<void> {
     await insertTasks(tx, effects.insertedTasks);
     await updateTasks(tx, [...effects.updatedTasks.values()]);
     await copyAttempts(tx, effects.carriedAttempts);
     await upsertAttempts(tx, [...effects.attempts.values()]);
+    await noteStaleResults(tx, effects.staleResults);
     const steps: RunStepRow[] = [];
     for (const [runId, keys] of effects.touchedSteps) {
       const run = this.book.get(runId) ?? effects.retired.get(runId);

@@ -7,11 +7,17 @@ import {
   type ResultMessage,
 } from '../../libs/contracts/messages';
 import { expandShards } from '../../libs/dag/shards';
-import { decideClaim, decideResult, isFinalTaskStatus, type TaskSnapshot } from '../../libs/dag/task-transitions';
+import {
+  decideClaim,
+  decideLost,
+  decideResult,
+  isFinalTaskStatus,
+  type TaskSnapshot,
+} from '../../libs/dag/task-transitions';
 import type { JobsService } from '../jobs/jobs.service';
 import type { ActiveRun, RunBook } from './run-book';
 import { cancelRunTasks, lockCancelRequests, lockQueuedRuns, succeededShards } from './sql/run-rows.sql';
-import { lockDueRetries, lockOverdue, lockTasks, type TaskRow } from './sql/task-rows.sql';
+import { lockDueRetries, lockOverdue, lockRunningOf, lockTasks, type TaskRow } from './sql/task-rows.sql';
 import type { TurnEffects } from './turn-effects';
 
 /** A worker reports its own timeout first; the leader's deadline is the backstop for a silent worker. */
@@ -105,6 +111,41 @@ export class LeaderTurn {
     }
   }
 
+  /**
+   * Fails over the attempts of dead workers (`why` per worker): each task gets a new attempt
+   * on another worker without spending a retry, or fails if it was lost too often.
+   */
+  async applyLostWorkers(dead: Map<string, string>): Promise<void> {
+    if (dead.size === 0) return;
+    for (const task of await lockRunningOf(this.tx, [...dead.keys()], BATCH)) {
+      const why = dead.get(task.workerId ?? '') ?? 'its worker is gone';
+      const decision = decideLost(task, why);
+      if (decision.kind === 'ignore') continue;
+      this.effects.attempt({
+        taskId: task.id,
+        number: task.attempt,
+        workerId: task.workerId,
+        status: 'FAILED',
+        queuedAt: null,
+        startedAt: task.startedAt,
+        finishedAt: this.now,
+        error: `lost: ${why}`,
+      });
+      task.lost += 1;
+      if (decision.kind === 'requeue') {
+        this.queueAttempt({ ...task, attempt: task.attempt + 1 });
+        continue;
+      }
+      Object.assign(task, { status: 'FAILED', error: decision.error, finishedAt: this.now, deadlineAt: null });
+      this.effects.updatedTasks.set(task.id, task);
+      const run = this.book.get(task.runId);
+      if (run) {
+        run.state.recordTaskFinal(task.stepKey, 'FAILED');
+        this.effects.touch(task.runId, task.stepKey);
+      }
+    }
+  }
+
   /** Expands steps whose trigger holds, skips those that can no longer run, finishes runs. */
   async advanceRuns(runIds: Iterable<string>): Promise<void> {
     for (const runId of runIds) {
@@ -164,6 +205,15 @@ export class LeaderTurn {
 
   private applyResult(task: TaskRow | undefined, result: ResultMessage): void {
     if (!task) return;
+    if (result.attempt < task.attempt) {
+      // A worker declared dead came back: its result is recorded on its old attempt and changes nothing.
+      this.effects.staleResults.push({
+        taskId: task.id,
+        attempt: result.attempt,
+        note: `late result (${result.status}) from worker ${result.workerId} at ${result.finishedAt} ignored: attempt ${task.attempt} is current`,
+      });
+      return;
+    }
     this.finishAttempt(task, this.book.get(task.runId), result, {
       workerId: result.workerId,
       startedAt: new Date(result.startedAt),

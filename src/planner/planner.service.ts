@@ -51,8 +51,9 @@ export class PlannerService implements OnApplicationBootstrap, OnApplicationShut
   async onApplicationBootstrap(): Promise<void> {
     await this.listener.start();
     await this.tick();
-    // Renew at a third of the lease, so two missed renewals still leave the lease live.
-    this.timer = setInterval(() => void this.tick(), Math.max(50, Math.floor(this.config.leaseMs / 3)));
+    // Renew at a third of the lease, so two missed renewals still leave the lease live; standbys
+    // look at least every half second, so a lapsed or released lease is taken within a second.
+    this.timer = setInterval(() => void this.tick(), Math.max(50, Math.min(500, Math.floor(this.config.leaseMs / 3))));
   }
 
   get leading(): boolean {
@@ -108,6 +109,7 @@ export class PlannerService implements OnApplicationBootstrap, OnApplicationShut
       jobs: this.jobs,
       workers: this.workers,
       clock: this.clock,
+      workerTimeoutMs: this.config.workerTimeoutMs,
     });
     this.leader = loop;
     void loop.start().then(() => {

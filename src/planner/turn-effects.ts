@@ -16,6 +16,8 @@ export class TurnEffects {
   readonly publish: string[] = [];
   readonly controls: ControlMessage[] = [];
   heartbeats: HeartbeatMessage[] = [];
+  /** Results that named an attempt no longer current: noted on that attempt, changing nothing else. */
+  readonly staleResults: Array<{ taskId: string; attempt: number; note: string }> = [];
   /** Runs that left the run book this turn (finished or cancelled); their counters are still written. */
   readonly retired = new Map<string, ActiveRun>();
   /** A run finished or waits for a free slot: look at queued runs again next turn. */

@@ -47,8 +47,10 @@ export class RunEventStream<R extends RunLike, S> implements AsyncIterableIterat
   ) {}
 
   matches(run: RunLike): boolean {
-    return (this.filter.id === null || this.filter.id === run.id) &&
-      (this.filter.jobName === null || this.filter.jobName === run.jobName);
+    return (
+      (this.filter.id === null || this.filter.id === run.id) &&
+      (this.filter.jobName === null || this.filter.jobName === run.jobName)
+    );
   }
 
   push(event: RunEvent<R, S>): void {

@@ -96,6 +96,8 @@ describe('WorkerRuntime: capacity and shutdown', () => {
     expect(gate.aborted.items).toEqual(['slow']);
     expect(bus.results().map((result) => result.taskId)).toEqual(['quick']);
     expect(runtime.running).toBe(0);
+    // Its last word names what it handed back, so the leader fails those over at once.
+    expect(bus.heartbeats.items.at(-1)).toMatchObject({ stopping: true, released: ['slow'], running: 0 });
   });
 
   it('stop returns at once when idle, and twice is the same stop', async () => {

@@ -120,6 +120,8 @@ export class WorkerRuntime {
     for (const { task } of left) task.interrupt({ kind: 'stop' });
     await Promise.all(left.map(({ done }) => done));
     if (this.heartbeat !== null) clearInterval(this.heartbeat);
+    // Said last, so the leader fails over the handed-back attempts now rather than after the worker timeout.
+    await this.beat({ stopping: true, released: left.map(({ task }) => task.task.taskId) });
     await this.control?.stop().catch((err: unknown) => this.deps.logger.warn(`stopping control: ${errorMessage(err)}`));
     this.state = 'stopped';
   }
@@ -174,7 +176,7 @@ export class WorkerRuntime {
     }
   }
 
-  private async beat(): Promise<void> {
+  private async beat(last?: { stopping: true; released: string[] }): Promise<void> {
     const { bus, workerId, host, pid, queues } = this.options;
     try {
       await bus.publishHeartbeat({
@@ -185,6 +187,7 @@ export class WorkerRuntime {
         handlers: this.handlerNames,
         running: this.active.size,
         at: this.deps.clock().toISOString(),
+        ...last,
       });
     } catch (err) {
       this.deps.logger.warn(`heartbeat not published: ${errorMessage(err)}`);

@@ -157,3 +157,36 @@ function taskParams(rows: TaskRow[]): unknown[] {
     rows.map((r) => r.error),
   ];
 }
+
+/** Workers holding RUNNING attempts (partial index tasks_running_worker). */
+export async function workersHoldingTasks(tx: EntityManager): Promise<string[]> {
+  const rows: Array<{ worker_id: string }> = await tx.query(
+    `SELECT DISTINCT worker_id FROM tasks WHERE status = 'RUNNING' AND worker_id IS NOT NULL`,
+  );
+  return rows.map((r) => r.worker_id);
+}
+
+/** The RUNNING attempts held by the given workers. */
+export async function lockRunningOf(tx: EntityManager, workerIds: string[], limit: number): Promise<TaskRow[]> {
+  if (workerIds.length === 0) return [];
+  return tx.query(
+    `SELECT ${TASK_COLUMNS} FROM tasks
+      WHERE status = 'RUNNING' AND worker_id = ANY($1::text[])
+      ORDER BY id LIMIT $2 FOR UPDATE`,
+    [workerIds, limit],
+  );
+}
+
+/** Notes on an old attempt that a result for it came too late and was ignored. */
+export async function noteStaleResults(
+  tx: EntityManager,
+  rows: Array<{ taskId: string; attempt: number; note: string }>,
+): Promise<void> {
+  if (rows.length === 0) return;
+  await tx.query(
+    `UPDATE attempts a SET error = CASE WHEN a.error IS NULL THEN v.note ELSE a.error || '; ' || v.note END
+       FROM unnest($1::uuid[], $2::int[], $3::text[]) AS v(task_id, number, note)
+      WHERE a.task_id = v.task_id AND a.number = v.number`,
+    [rows.map((r) => r.taskId), rows.map((r) => r.attempt), rows.map((r) => r.note)],
+  );
+}

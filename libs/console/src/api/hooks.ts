@@ -18,20 +18,20 @@ export function useQuery<T>(query: string, variables: Record<string, unknown> = 
   const [error, setError] = useState<Error | null>(null);
   const [loading, setLoading] = useState(enabled);
   const key = JSON.stringify(variables);
-  const sequence = useRef(0);
+  const sequence = useRef({ n: 0 });
 
   const refetch = useCallback(async () => {
-    const mine = ++sequence.current;
+    const mine = ++sequence.current.n;
     try {
       const result = await gql<T>(query, JSON.parse(key) as Record<string, unknown>);
-      if (mine !== sequence.current) return;
+      if (mine !== sequence.current.n) return;
       setDataState(result);
       setError(null);
     } catch (err) {
-      if (mine !== sequence.current) return;
+      if (mine !== sequence.current.n) return;
       setError(err instanceof Error ? err : new Error(String(err)));
     } finally {
-      if (mine === sequence.current) setLoading(false);
+      if (mine === sequence.current.n) setLoading(false);
     }
   }, [query, key]);
 
@@ -41,7 +41,8 @@ export function useQuery<T>(query: string, variables: Record<string, unknown> = 
     setDataState(null);
     void refetch();
     // A later answer from an earlier key must not land once the key changed.
-    return () => void sequence.current++;
+    const requests = sequence.current;
+    return () => void requests.n++;
   }, [refetch, enabled]);
 
   const setData = useCallback((update: (current: T | null) => T | null) => setDataState(update), []);

@@ -3,7 +3,8 @@ import type { RunStep, Step } from '../api/types';
 import { edgePath, layoutDag } from '../logic/dag-layout';
 import { STATUS_GLYPHS, statusClass, statusWord, stepProgress } from '../logic/status';
 
-export type DagStep = Pick<Step, 'key' | 'dependsOn'> & Partial<Pick<Step, 'handler' | 'shards' | 'triggerRule' | 'queue'>>;
+export type DagStep = Pick<Step, 'key' | 'dependsOn'> &
+  Partial<Pick<Step, 'handler' | 'shards' | 'triggerRule' | 'queue'>>;
 
 interface DagGraphProps {
   steps: DagStep[];
@@ -73,9 +74,10 @@ export function DagGraph({ steps, runSteps, selected, onSelect, label }: DagGrap
             step?.handler,
             step?.shards !== undefined ? `${step.shards} shard${step.shards === 1 ? '' : 's'}` : null,
           ].filter(Boolean);
-          const extras = [rule && `trigger: ${rule}`, step?.queue && step.queue !== 'default' && `queue: ${step.queue}`].filter(
-            Boolean,
-          );
+          const extras = [
+            rule && `trigger: ${rule}`,
+            step?.queue && step.queue !== 'default' && `queue: ${step.queue}`,
+          ].filter(Boolean);
           const ariaLabel = state
             ? `${n.key}: ${statusWord(state.status)}, ${progress!.label} succeeded${state.failed ? `, ${state.failed} failed` : ''}`
             : `${n.key}: ${facts.join(', ')}${extras.length ? `, ${extras.join(', ')}` : ''}`;
@@ -116,7 +118,11 @@ export function DagGraph({ steps, runSteps, selected, onSelect, label }: DagGrap
                     {progress.label}
                   </text>
                   <text x={n.width - 12} y="58" textAnchor="end" className="dag__meta">
-                    {[state.failed && `${state.failed} failed`, state.skipped && `${state.skipped} skipped`, state.cancelled && `${state.cancelled} cancelled`]
+                    {[
+                      state.failed && `${state.failed} failed`,
+                      state.skipped && `${state.skipped} skipped`,
+                      state.cancelled && `${state.cancelled} cancelled`,
+                    ]
                       .filter(Boolean)
                       .join(' · ')}
                   </text>

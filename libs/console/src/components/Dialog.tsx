@@ -17,7 +17,17 @@ interface DialogProps {
  * A modal on the native <dialog>: focus moves into it and stays there, Escape closes it,
  * and focus returns to whatever opened it.
  */
-export function Dialog({ title, open, onClose, onSubmit, submitLabel = 'OK', submitTone = 'primary', busy, error, children }: DialogProps) {
+export function Dialog({
+  title,
+  open,
+  onClose,
+  onSubmit,
+  submitLabel = 'OK',
+  submitTone = 'primary',
+  busy,
+  error,
+  children,
+}: DialogProps) {
   const ref = useRef<HTMLDialogElement>(null);
   const titleId = useId();
   useEffect(() => {

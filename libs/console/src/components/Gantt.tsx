@@ -98,13 +98,22 @@ export function Gantt({ tasks, run, stepOrder, now, truncatedAt }: GanttProps) {
       <div className="gantt__axis" style={{ paddingLeft: labelWidth }} aria-hidden="true">
         <svg width={plotWidth} height="22">
           {scale.ticks.map((t) => (
-            <text key={t.t} x={Math.min(t.x, plotWidth - 2)} y="15" textAnchor={t.x > plotWidth - 30 ? 'end' : t.x < 10 ? 'start' : 'middle'}>
+            <text
+              key={t.t}
+              x={Math.min(t.x, plotWidth - 2)}
+              y="15"
+              textAnchor={t.x > plotWidth - 30 ? 'end' : t.x < 10 ? 'start' : 'middle'}
+            >
               {t.label}
             </text>
           ))}
         </svg>
       </div>
-      <div className="gantt__body" style={{ height: bodyHeight }} onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)}>
+      <div
+        className="gantt__body"
+        style={{ height: bodyHeight }}
+        onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)}
+      >
         <div className="gantt__rows" style={{ height: rows.length * ROW }}>
           {rows.slice(first, last).map((row, i) => (
             <div
@@ -128,7 +137,10 @@ export function Gantt({ tasks, run, stepOrder, now, truncatedAt }: GanttProps) {
                   </button>
                 ) : (
                   <span className="gantt__task" title={`${statusWord(row.task.status)}`}>
-                    <span className={`gantt__glyph ${statusClass(row.task.status)}`} aria-label={statusWord(row.task.status)}>
+                    <span
+                      className={`gantt__glyph ${statusClass(row.task.status)}`}
+                      aria-label={statusWord(row.task.status)}
+                    >
                       {STATUS_GLYPHS[row.task.status]}
                     </span>
                     #{row.task.shardIndex}

@@ -66,7 +66,8 @@ export function JobActions({ job, onChanged, compact }: JobActionsProps) {
         } catch (err) {
           throw new Error(`params: not JSON (${errorMessage(err)})`);
         }
-        if (typeof given !== 'object' || given === null || Array.isArray(given)) throw new Error('params: must be a JSON object');
+        if (typeof given !== 'object' || given === null || Array.isArray(given))
+          throw new Error('params: must be a JSON object');
       }
       const { triggerJob } = await gql<{ triggerJob: { id: string } }>(TRIGGER_JOB, { name: job.name, params: given });
       toasts.show(`Run ${shortId(triggerJob.id)} of ${job.name} queued.`);
@@ -77,7 +78,11 @@ export function JobActions({ job, onChanged, compact }: JobActionsProps) {
     setBusy(true);
     try {
       await gql(job.paused ? RESUME_JOB : PAUSE_JOB, { name: job.name });
-      toasts.show(job.paused ? `${job.name} resumed: its schedule fires again.` : `${job.name} paused: its schedule stops firing.`);
+      toasts.show(
+        job.paused
+          ? `${job.name} resumed: its schedule fires again.`
+          : `${job.name} paused: its schedule stops firing.`,
+      );
       onChanged();
     } catch (err) {
       toasts.show(errorMessage(err), { tone: 'error' });
@@ -164,11 +169,23 @@ export function JobActions({ job, onChanged, compact }: JobActionsProps) {
         <div className="field-row">
           <label className="field">
             <span className="field__label">From (UTC)</span>
-            <input className="input" type="datetime-local" value={from} onChange={(e) => setFrom(e.target.value)} required />
+            <input
+              className="input"
+              type="datetime-local"
+              value={from}
+              onChange={(e) => setFrom(e.target.value)}
+              required
+            />
           </label>
           <label className="field">
             <span className="field__label">To (UTC)</span>
-            <input className="input" type="datetime-local" value={to} onChange={(e) => setTo(e.target.value)} required />
+            <input
+              className="input"
+              type="datetime-local"
+              value={to}
+              onChange={(e) => setTo(e.target.value)}
+              required
+            />
           </label>
         </div>
       </Dialog>

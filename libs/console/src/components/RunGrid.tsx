@@ -26,7 +26,12 @@ export function RunGrid({ runs, stepKeys, now }: { runs: RunSummary[]; stepKeys:
                 const label = `Run ${shortId(c.run.id)} (${c.run.trigger.toLowerCase()}, ${formatTime(c.run.createdAt)}): ${statusWord(c.run.status)}, ${formatDuration(c.durationMs)}`;
                 return (
                   <th key={c.run.id} scope="col" className="run-grid__head">
-                    <Link to={paths.run(c.run.id)} className={`run-grid__bar ${statusClass(c.run.status)}`} aria-label={label} title={label}>
+                    <Link
+                      to={paths.run(c.run.id)}
+                      className={`run-grid__bar ${statusClass(c.run.status)}`}
+                      aria-label={label}
+                      title={label}
+                    >
                       <span style={{ height: `${Math.max(12, share * 100)}%` }} />
                     </Link>
                   </th>
@@ -42,7 +47,8 @@ export function RunGrid({ runs, stepKeys, now }: { runs: RunSummary[]; stepKeys:
                 </th>
                 {grid.columns.map((c) => {
                   const cell = c.cells[row];
-                  if (!cell.status) return <td key={c.run.id} className="run-grid__none" aria-label="not in this run" />;
+                  if (!cell.status)
+                    return <td key={c.run.id} className="run-grid__none" aria-label="not in this run" />;
                   const step = cell.step!;
                   const label = `Run ${shortId(c.run.id)}, step ${key}: ${statusWord(cell.status)} (${step.succeeded}/${step.shards} succeeded)`;
                   return (

@@ -160,7 +160,12 @@ export function TaskTable({ runId, stepKeys, changes }: TaskTableProps) {
         </table>
       </div>
       <nav className="pager" aria-label="Task pages">
-        <button type="button" className="button" disabled={page <= 1} onClick={() => setPage(page - 1 > 1 ? String(page - 1) : null)}>
+        <button
+          type="button"
+          className="button"
+          disabled={page <= 1}
+          onClick={() => setPage(page - 1 > 1 ? String(page - 1) : null)}
+        >
           Previous
         </button>
         <span>Page {page}</span>
@@ -211,7 +216,9 @@ function TaskDetails({ task }: { task: Task }) {
         </>
       )}
       <h4>Output</h4>
-      <pre className="pre">{task.output === undefined || task.output === null ? 'null' : JSON.stringify(task.output, null, 2)}</pre>
+      <pre className="pre">
+        {task.output === undefined || task.output === null ? 'null' : JSON.stringify(task.output, null, 2)}
+      </pre>
       <p className="muted mono">task {task.id}</p>
     </div>
   );

@@ -36,7 +36,11 @@ export interface LayoutOptions {
 
 /** Lays a job's DAG out with dagre (layered, fewest crossings); edges run upstream → downstream. */
 export function layoutDag(steps: DagNodeInput[], options: LayoutOptions): DagLayout {
-  const g = new Graph<Record<string, number | string>, { width: number; height: number; x: number; y: number }, object>();
+  const g = new Graph<
+    Record<string, number | string>,
+    { width: number; height: number; x: number; y: number },
+    object
+  >();
   g.setGraph({ rankdir: options.direction ?? 'LR', nodesep: 20, ranksep: 56, edgesep: 12, marginx: 12, marginy: 12 });
   g.setDefaultEdgeLabel(() => ({}));
   const keys = new Set(steps.map((s) => s.key));

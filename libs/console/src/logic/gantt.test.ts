@@ -37,7 +37,19 @@ describe('time scale', () => {
     expect(tickStep(3 * 3_600_000, 5)).toBe(3_600_000);
     const s = timeScale(T0, T0 + 10_000, 800, 80);
     expect(s.step).toBe(1000);
-    expect(s.ticks.map((t) => t.label)).toEqual(['0', '1 s', '2 s', '3 s', '4 s', '5 s', '6 s', '7 s', '8 s', '9 s', '10 s']);
+    expect(s.ticks.map((t) => t.label)).toEqual([
+      '0',
+      '1 s',
+      '2 s',
+      '3 s',
+      '4 s',
+      '5 s',
+      '6 s',
+      '7 s',
+      '8 s',
+      '9 s',
+      '10 s',
+    ]);
     for (let i = 1; i < s.ticks.length; i++) expect(s.ticks[i].x - s.ticks[i - 1].x).toBeGreaterThanOrEqual(80);
   });
 
@@ -96,7 +108,11 @@ describe('gantt rows', () => {
       'task:0',
     ]);
     const extract = rows[0];
-    expect(extract.kind === 'step' && [extract.start! - T0, extract.end! - T0, extract.status]).toEqual([0, 3000, 'FAILED']);
+    expect(extract.kind === 'step' && [extract.start! - T0, extract.end! - T0, extract.status]).toEqual([
+      0,
+      3000,
+      'FAILED',
+    ]);
   });
 
   it('leaves collapsed steps as one summary row', () => {

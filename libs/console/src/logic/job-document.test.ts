@@ -27,7 +27,11 @@ describe('API errors name their field', () => {
       parseFieldError(
         'Variable "$input" got invalid value "x" at "input.steps[0].shards"; Int cannot represent non-integer value: "x"',
       ),
-    ).toEqual({ pathText: 'steps[0].shards', path: ['steps', 0, 'shards'], message: 'Int cannot represent non-integer value: "x"' });
+    ).toEqual({
+      pathText: 'steps[0].shards',
+      path: ['steps', 0, 'shards'],
+      message: 'Int cannot represent non-integer value: "x"',
+    });
     expect(
       parseFieldError(
         'Variable "$input" got invalid value { key: "a" } at "input.steps[1]"; Field "handler" of required type "String!" was not provided.',
@@ -46,7 +50,17 @@ describe('API errors name their field', () => {
 
 describe('locating a field in the text', () => {
   const yaml = `name: demo\nsteps:\n  - key: a\n    handler: noop\n  - key: b\n    handler: noop\n    dependsOn: [lod]\n`;
-  const json = JSON.stringify({ name: 'demo', steps: [{ key: 'a', handler: 'noop' }, { key: 'b', dependsOn: ['lod'] }] }, null, 2);
+  const json = JSON.stringify(
+    {
+      name: 'demo',
+      steps: [
+        { key: 'a', handler: 'noop' },
+        { key: 'b', dependsOn: ['lod'] },
+      ],
+    },
+    null,
+    2,
+  );
 
   it('finds the key in YAML', () => {
     const range = locateField(yaml, ['steps', 1, 'dependsOn'])!;
@@ -100,7 +114,15 @@ describe('documents', () => {
       misfirePolicy: 'FIRE_ONCE',
       maxActiveRuns: null,
       params: {},
-      stats: { runs: 0, succeeded: 0, failed: 0, successRate: null, avgDurationMs: null, p95DurationMs: null, skippedFires: 0 },
+      stats: {
+        runs: 0,
+        succeeded: 0,
+        failed: 0,
+        successRate: null,
+        avgDurationMs: null,
+        p95DurationMs: null,
+        skippedFires: 0,
+      },
       runs: [],
       steps: [
         {

@@ -23,7 +23,9 @@ export function runGrid(runs: RunSummary[], currentSteps: string[], now: number 
   let longestMs = 0;
   const columns = ordered.map((run) => {
     const byKey = new Map(run.steps.map((s) => [s.key, s]));
-    const durationMs = run.startedAt ? (run.finishedAt ? Date.parse(run.finishedAt) : now) - Date.parse(run.startedAt) : null;
+    const durationMs = run.startedAt
+      ? (run.finishedAt ? Date.parse(run.finishedAt) : now) - Date.parse(run.startedAt)
+      : null;
     if (durationMs !== null) longestMs = Math.max(longestMs, durationMs);
     return {
       run,

@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import type { RunStep } from '../api/types';
-import { aggregateStatus, laterSnapshot, runProgress, statusWord, stepProgress, STATUS_GLYPHS, STATUS_WORDS } from './status';
+import {
+  aggregateStatus,
+  laterSnapshot,
+  runProgress,
+  statusWord,
+  stepProgress,
+  STATUS_GLYPHS,
+  STATUS_WORDS,
+} from './status';
 
 const step = (over: Partial<RunStep> = {}): RunStep => ({
   key: 's',
@@ -59,7 +67,11 @@ describe('progress', () => {
 });
 
 describe('laterSnapshot', () => {
-  const run = (status: 'QUEUED' | 'RUNNING' | 'SUCCEEDED', succeeded: number, cancelRequestedAt: string | null = null) => ({
+  const run = (
+    status: 'QUEUED' | 'RUNNING' | 'SUCCEEDED',
+    succeeded: number,
+    cancelRequestedAt: string | null = null,
+  ) => ({
     status,
     cancelRequestedAt,
     steps: [step({ succeeded })],
@@ -69,7 +81,9 @@ describe('laterSnapshot', () => {
     expect(laterSnapshot(run('RUNNING', 9), run('SUCCEEDED', 10)).status).toBe('SUCCEEDED');
     expect(laterSnapshot(run('SUCCEEDED', 10), run('RUNNING', 9)).status).toBe('SUCCEEDED');
     expect(laterSnapshot(run('RUNNING', 5), run('RUNNING', 3)).steps[0].succeeded).toBe(5);
-    expect(laterSnapshot(run('RUNNING', 3, '2026-01-01T00:00:00Z'), run('RUNNING', 3)).cancelRequestedAt).not.toBeNull();
+    expect(
+      laterSnapshot(run('RUNNING', 3, '2026-01-01T00:00:00Z'), run('RUNNING', 3)).cancelRequestedAt,
+    ).not.toBeNull();
   });
 
   it('takes the second (newer) one when both say the same', () => {

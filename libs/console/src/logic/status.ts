@@ -22,7 +22,15 @@ export const STATUS_GLYPHS: Record<AnyStatus, string> = {
   SKIPPED: '↷',
 };
 
-export const TASK_STATUSES: TaskStatus[] = ['PENDING', 'QUEUED', 'RUNNING', 'SUCCEEDED', 'FAILED', 'CANCELLED', 'SKIPPED'];
+export const TASK_STATUSES: TaskStatus[] = [
+  'PENDING',
+  'QUEUED',
+  'RUNNING',
+  'SUCCEEDED',
+  'FAILED',
+  'CANCELLED',
+  'SKIPPED',
+];
 export const FINAL_RUN_STATUSES: RunStatus[] = ['SUCCEEDED', 'FAILED', 'CANCELLED'];
 const FINAL_TASK_STATUSES: TaskStatus[] = ['SUCCEEDED', 'FAILED', 'CANCELLED', 'SKIPPED'];
 

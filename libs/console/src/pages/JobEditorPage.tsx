@@ -80,7 +80,9 @@ export default function JobEditorPage({ name }: { name: string | null }) {
     if (next === format || text === null) return;
     const converted = convertJobText(text, format, next);
     if (converted === null) {
-      setProblems([{ field: '', message: `Fix the ${format.toUpperCase()} first: it does not parse.`, from: null, to: null }]);
+      setProblems([
+        { field: '', message: `Fix the ${format.toUpperCase()} first: it does not parse.`, from: null, to: null },
+      ]);
       return;
     }
     setProblems([]);
@@ -97,13 +99,16 @@ export default function JobEditorPage({ name }: { name: string | null }) {
     if (text === null || saving) return;
     const parsed = parseJobText(text, format);
     if (!parsed.ok) {
-      setProblems([{ field: '', message: parsed.message, from: parsed.range?.from ?? null, to: parsed.range?.to ?? null }]);
+      setProblems([
+        { field: '', message: parsed.message, from: parsed.range?.from ?? null, to: parsed.range?.to ?? null },
+      ]);
       return;
     }
     setSaving(true);
     try {
       const result = name
-        ? (await gql<{ updateJob: { name: string; version: number } }>(UPDATE_JOB, { name, input: parsed.value })).updateJob
+        ? (await gql<{ updateJob: { name: string; version: number } }>(UPDATE_JOB, { name, input: parsed.value }))
+            .updateJob
         : (await gql<{ createJob: { name: string; version: number } }>(CREATE_JOB, { input: parsed.value })).createJob;
       setProblems([]);
       toasts.show(name ? `Saved ${result.name} as version ${result.version}.` : `Created ${result.name}.`);
@@ -131,7 +136,9 @@ export default function JobEditorPage({ name }: { name: string | null }) {
             )}
           </p>
           <h1>{name ? `Edit ${name}` : 'New job'}</h1>
-          {version !== null && <p className="muted small">Saving makes version {version + 1}; runs already going keep theirs.</p>}
+          {version !== null && (
+            <p className="muted small">Saving makes version {version + 1}; runs already going keep theirs.</p>
+          )}
         </div>
         <div className="actions">
           <div className="segmented" role="radiogroup" aria-label="Format">
@@ -151,7 +158,13 @@ export default function JobEditorPage({ name }: { name: string | null }) {
           <Link to={name ? paths.job(name) : paths.jobs()} className="button">
             Cancel
           </Link>
-          <button type="button" className="button button--primary" onClick={() => void save()} disabled={saving} data-testid="save-job">
+          <button
+            type="button"
+            className="button button--primary"
+            onClick={() => void save()}
+            disabled={saving}
+            data-testid="save-job"
+          >
             {saving ? 'Saving…' : name ? 'Save version' : 'Create job'}
           </button>
         </div>
@@ -166,7 +179,11 @@ export default function JobEditorPage({ name }: { name: string | null }) {
             {problems.map((p, i) => (
               <li key={i}>
                 {p.from !== null ? (
-                  <button type="button" className="link-button" onClick={() => setFocusAt({ offset: p.from!, seq: Date.now() })}>
+                  <button
+                    type="button"
+                    className="link-button"
+                    onClick={() => setFocusAt({ offset: p.from!, seq: Date.now() })}
+                  >
                     line {lineOf(text, p.from)}
                   </button>
                 ) : null}{' '}
@@ -187,8 +204,8 @@ export default function JobEditorPage({ name }: { name: string | null }) {
         label={`Job definition (${format.toUpperCase()})`}
       />
       <p className="muted small">
-        The fields are those of <code>JobInput</code> in the GraphQL schema (see the <Link to={paths.explorer()}>explorer</Link>’s
-        docs). Ctrl+S saves.
+        The fields are those of <code>JobInput</code> in the GraphQL schema (see the{' '}
+        <Link to={paths.explorer()}>explorer</Link>’s docs). Ctrl+S saves.
       </p>
     </div>
   );

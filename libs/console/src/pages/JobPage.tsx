@@ -73,10 +73,9 @@ export function JobPage({ name }: { name: string }) {
           <dd>
             {schedule.words}
             {schedule.cron && (
-              <>
-                {' '}
-                <code>{schedule.cron}</code>
-              </>
+              <div>
+                <code className="nowrap">{schedule.cron}</code>
+              </div>
             )}
           </dd>
         </div>
@@ -87,20 +86,29 @@ export function JobPage({ name }: { name: string }) {
         <div>
           <dt>Next fire</dt>
           <dd title={formatTime(job.nextFireAt)} data-testid="next-fire">
-            {job.paused ? 'Paused' : job.nextFireAt ? `${formatRelative(job.nextFireAt, now)} (${formatTime(job.nextFireAt)})` : '—'}
+            {job.paused
+              ? 'Paused'
+              : job.nextFireAt
+                ? `${formatRelative(job.nextFireAt, now)} (${formatTime(job.nextFireAt)})`
+                : '—'}
           </dd>
         </div>
         <div>
           <dt>State</dt>
           <dd data-testid="job-state">
-            {job.paused ? <span className="pill pill--paused">Paused</span> : <span className="pill pill--active">Active</span>}
+            {job.paused ? (
+              <span className="pill pill--paused">Paused</span>
+            ) : (
+              <span className="pill pill--active">Active</span>
+            )}
             {active > 0 && <span className="muted small"> {active} running</span>}
           </dd>
         </div>
         <div>
           <dt>Policies</dt>
           <dd className="small">
-            concurrency {job.concurrencyPolicy.toLowerCase()}, misfire {job.misfirePolicy.toLowerCase().replace('_', ' ')}
+            concurrency {job.concurrencyPolicy.toLowerCase()}, misfire{' '}
+            {job.misfirePolicy.toLowerCase().replace('_', ' ')}
             {job.maxActiveRuns !== null && `, at most ${job.maxActiveRuns} active`}
           </dd>
         </div>
@@ -185,7 +193,9 @@ export function JobPage({ name }: { name: string }) {
                   <td>{formatTime(r.scheduledAt)}</td>
                   <td>{formatTime(r.startedAt)}</td>
                   <td className="num">
-                    {r.startedAt ? formatDuration((r.finishedAt ? Date.parse(r.finishedAt) : now) - Date.parse(r.startedAt)) : '—'}
+                    {r.startedAt
+                      ? formatDuration((r.finishedAt ? Date.parse(r.finishedAt) : now) - Date.parse(r.startedAt))
+                      : '—'}
                   </td>
                 </tr>
               ))}

@@ -36,15 +36,16 @@ export function JobsPage() {
 
   useSubscription<{ runUpdated: BriefRun }>(RUN_UPDATED_BRIEF, {}, ({ runUpdated: run }) => {
     const known = shown.current?.jobs.some((j) => j.runs[0]?.id === run.id) ?? false;
-    setData((current) =>
-      current && {
-        jobs: current.jobs.map((job) => {
-          if (job.name !== run.jobName) return job;
-          const last = job.runs[0];
-          if (last && last.id !== run.id && Date.parse(last.createdAt) > Date.parse(run.createdAt)) return job;
-          return { ...job, runs: [{ id: run.id, status: run.status, createdAt: run.createdAt }] };
-        }),
-      },
+    setData(
+      (current) =>
+        current && {
+          jobs: current.jobs.map((job) => {
+            if (job.name !== run.jobName) return job;
+            const last = job.runs[0];
+            if (last && last.id !== run.id && Date.parse(last.createdAt) > Date.parse(run.createdAt)) return job;
+            return { ...job, runs: [{ id: run.id, status: run.status, createdAt: run.createdAt }] };
+          }),
+        },
     );
     // A new run (a fire: the next fire moved) or a finished one (the success rate moved).
     if (!known || isFinalRun(run.status)) reload();
@@ -108,8 +109,8 @@ export function JobsPage() {
                       </Link>
                       <div className="muted small">
                         {job.description ? `${job.description} · ` : ''}
-                        {job.steps.length} step{job.steps.length === 1 ? '' : 's'}, {shards} task{shards === 1 ? '' : 's'} · v
-                        {job.version}
+                        {job.steps.length} step{job.steps.length === 1 ? '' : 's'}, {shards} task
+                        {shards === 1 ? '' : 's'} · v{job.version}
                       </div>
                     </td>
                     <td>

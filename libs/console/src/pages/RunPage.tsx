@@ -25,7 +25,9 @@ type JobShape = { job: { name: string; version: number; steps: Step[] } | null }
 function runDag(run: RunSummary, job: JobShape['job']): DagStep[] {
   const current = job?.steps ?? [];
   const known = new Set(current.map((s) => s.key));
-  const missing = run.steps.filter((s) => !known.has(s.key)).map((s) => ({ key: s.key, dependsOn: [], shards: s.shards }));
+  const missing = run.steps
+    .filter((s) => !known.has(s.key))
+    .map((s) => ({ key: s.key, dependsOn: [], shards: s.shards }));
   const inRun = new Set(run.steps.map((s) => s.key));
   return [...current.filter((s) => inRun.has(s.key) || run.steps.length === 0), ...missing];
 }
@@ -277,7 +279,9 @@ export function RunPage({ id }: { id: string }) {
         busy={busy}
         error={actionError}
       >
-        <p>Tasks not finished yet are cancelled; running handlers are told to stop. Finished tasks keep their results.</p>
+        <p>
+          Tasks not finished yet are cancelled; running handlers are told to stop. Finished tasks keep their results.
+        </p>
       </Dialog>
     </div>
   );

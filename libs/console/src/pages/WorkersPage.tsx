@@ -43,7 +43,9 @@ export function WorkersPage() {
           <div>
             <dt>Leading since</dt>
             <dd title={formatTime(cluster.leaderSince)}>
-              {cluster.leaderSince ? `${formatTime(cluster.leaderSince)} (${formatRelative(cluster.leaderSince, now)})` : '—'}
+              {cluster.leaderSince
+                ? `${formatTime(cluster.leaderSince)} (${formatRelative(cluster.leaderSince, now)})`
+                : '—'}
             </dd>
           </div>
         </dl>
@@ -62,7 +64,13 @@ export function WorkersPage() {
               {cluster.planners.map((p) => (
                 <tr key={p.id}>
                   <td className="mono">{p.id}</td>
-                  <td>{p.leader ? <span className="pill pill--active">Leader</span> : <span className="pill">Standby</span>}</td>
+                  <td>
+                    {p.leader ? (
+                      <span className="pill pill--active">Leader</span>
+                    ) : (
+                      <span className="pill">Standby</span>
+                    )}
+                  </td>
                   <td>{p.host}</td>
                   <td className="num">{p.pid}</td>
                   <td title={formatTime(p.lastSeenAt)}>{formatRelative(p.lastSeenAt, now)}</td>
@@ -96,7 +104,17 @@ export function WorkersPage() {
   );
 }
 
-function WorkerTable({ workers, now, empty, testId }: { workers: Worker[]; now: number; empty: string; testId: string }) {
+function WorkerTable({
+  workers,
+  now,
+  empty,
+  testId,
+}: {
+  workers: Worker[];
+  now: number;
+  empty: string;
+  testId: string;
+}) {
   return (
     <div className="scroll-box">
       <table className="table" data-testid={testId}>
@@ -115,7 +133,13 @@ function WorkerTable({ workers, now, empty, testId }: { workers: Worker[]; now: 
           {workers.map((w) => (
             <tr key={w.id} data-testid="worker-row">
               <td className="mono">{w.id}</td>
-              <td>{w.alive ? <span className="pill pill--active">Alive</span> : <span className="pill pill--dead">Silent</span>}</td>
+              <td>
+                {w.alive ? (
+                  <span className="pill pill--active">Alive</span>
+                ) : (
+                  <span className="pill pill--dead">Silent</span>
+                )}
+              </td>
               <td>{w.queues.join(', ')}</td>
               <td className="small">{w.handlers.join(', ')}</td>
               <td className="num">{w.running}</td>
