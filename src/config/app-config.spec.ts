@@ -19,6 +19,7 @@ describe('loadConfig', () => {
       apiToken: null,
       workerTimeoutMs: 10_000,
       leaseMs: 5_000,
+      workerStopGraceMs: 10_000,
       natsPrefix: '',
     });
   });

@@ -23,6 +23,8 @@ export interface AppConfig {
   workerAllowShell: boolean;
   apiToken: string | null;
   workerTimeoutMs: number;
+  /** How long a stopping worker lets running tasks finish before handing them back. */
+  workerStopGraceMs: number;
   leaseMs: number;
   /** Prepended to every NATS subject and stream name, so deployments (or test runs) can share one NATS. */
   natsPrefix: string;
@@ -70,6 +72,7 @@ const envSchema = z.object({
   SHARDFLOW_API_TOKEN: z.preprocess(emptyToUndefined, z.string().min(1).optional()),
   SHARDFLOW_WORKER_TIMEOUT_MS: intIn(100, 86_400_000),
   SHARDFLOW_LEASE_MS: intIn(100, 86_400_000),
+  SHARDFLOW_WORKER_STOP_GRACE_MS: intIn(0, 86_400_000),
   SHARDFLOW_NATS_PREFIX: z.preprocess(
     emptyToUndefined,
     z
@@ -136,6 +139,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, argv: string[]): AppConfig {
     apiToken,
     workerTimeoutMs: e.SHARDFLOW_WORKER_TIMEOUT_MS ?? 10_000,
     leaseMs: e.SHARDFLOW_LEASE_MS ?? 5_000,
+    workerStopGraceMs: e.SHARDFLOW_WORKER_STOP_GRACE_MS ?? 10_000,
     natsPrefix: e.SHARDFLOW_NATS_PREFIX ?? '',
   };
 }

@@ -9,13 +9,11 @@ import { WorkerRuntime } from './worker-runtime';
 /** DI token for users' own handlers, added to the built-ins. */
 export const USER_HANDLERS = Symbol('USER_HANDLERS');
 
-/** How long a stopping worker lets running tasks finish before handing them back. */
-export const WORKER_STOP_GRACE_MS = 10_000;
-
 /** The worker role in Nest: wraps the plain WorkerRuntime with the app's configuration. */
 @Injectable()
 export class WorkerService implements OnApplicationBootstrap, OnApplicationShutdown {
   readonly runtime: WorkerRuntime;
+  private readonly stopGraceMs: number;
 
   constructor(
     @Inject(TASK_BUS) bus: TaskBus,
@@ -23,6 +21,7 @@ export class WorkerService implements OnApplicationBootstrap, OnApplicationShutd
     @Inject(USER_HANDLERS) handlers: TaskHandler[],
   ) {
     const logger = new Logger('Worker');
+    this.stopGraceMs = config.workerStopGraceMs;
     this.runtime = new WorkerRuntime({
       bus,
       workerId: makeWorkerId(hostname(), process.pid),
@@ -42,6 +41,6 @@ export class WorkerService implements OnApplicationBootstrap, OnApplicationShutd
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await this.runtime.stop(WORKER_STOP_GRACE_MS);
+    await this.runtime.stop(this.stopGraceMs);
   }
 }
