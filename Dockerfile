@@ -8,6 +8,7 @@ COPY scripts ./scripts
 COPY src ./src
 COPY libs ./libs
 COPY migrations ./migrations
+# The build includes the web console (Vite → dist/console), which the api role serves at /.
 RUN npm run build && npm prune --omit=dev
 
 FROM node:20-bookworm-slim

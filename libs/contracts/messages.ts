@@ -88,6 +88,8 @@ export const controlMessageSchema = z.object({
   taskIds: z.array(z.string()),
   /** When set, only this worker acts on it (a refused duplicate claim must not stop the holder). */
   workerId: z.string().min(1).optional(),
+  /** With `workerId`: only this attempt of the listed tasks (a later attempt there must go on). */
+  attempt: z.number().int().positive().optional(),
 });
 export type ControlMessage = z.infer<typeof controlMessageSchema>;
 

@@ -38,8 +38,14 @@ export class ConsoleController {
       res.send(CONSOLE_NOT_BUILT);
       return;
     }
+    const page = await readFile(join(this.directory, 'index.html'), 'utf8').catch(() => null);
+    // Missing while a rebuild rewrites dist/console: say so rather than fail.
+    if (page === null) {
+      res.send(CONSOLE_NOT_BUILT);
+      return;
+    }
     res.setHeader('content-security-policy', CONSOLE_CSP);
-    res.send(await readFile(join(this.directory, 'index.html'), 'utf8'));
+    res.send(page);
   }
 
   /** Hashed, so cached for a year; sent gzipped when the browser takes it. */

@@ -42,6 +42,7 @@ type Query { jobs: [Job!]! job(name: String!): Job run(id: ID!): Run runs(jobNam
   workers: [Worker!]! cluster: Cluster! }
 type Mutation { createJob(input: JobInput!): Job! updateJob(name: String!, input: JobInput!): Job! deleteJob(name: String!): Boolean!
   triggerJob(name: String!, params: JSON): Run! cancelRun(id: ID!): Run! retryRun(id: ID!): Run! }
+type Subscription { runUpdated(id: ID, jobName: String): Run! }
 `;
 
 type Shape = Record<string, string>;

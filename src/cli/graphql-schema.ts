@@ -4,11 +4,19 @@ import { lexicographicSortSchema, printSchema } from 'graphql';
 import { ClusterResolver } from '../cluster/cluster.resolver';
 import '../common/graphql-enums';
 import { JobsResolver } from '../jobs/jobs.resolver';
+import { RunEventsResolver } from '../runs/run-events.resolver';
 import { RunsResolver, TaskResolver } from '../runs/runs.resolver';
 import { WorkersResolver } from '../workers/workers.resolver';
 
 /** Every resolver the api serves; the committed schema.graphql is printed from these. */
-export const RESOLVERS = [JobsResolver, RunsResolver, TaskResolver, WorkersResolver, ClusterResolver];
+export const RESOLVERS = [
+  JobsResolver,
+  RunsResolver,
+  TaskResolver,
+  RunEventsResolver,
+  WorkersResolver,
+  ClusterResolver,
+];
 
 /** The GraphQL schema as SDL, built from the code without a database or a server. */
 export async function printGraphQLSchema(): Promise<string> {

@@ -97,7 +97,7 @@ export class LeaderTurn {
     for (const task of await lockOverdue(this.tx, this.now, BATCH)) {
       const run = this.book.get(task.runId);
       const timeoutMs = run?.steps.get(task.stepKey)?.timeoutMs ?? 0;
-      this.effects.stopWorker(task.runId, task.id, task.workerId);
+      this.effects.stopWorker(task.runId, task.id, task.workerId, task.attempt);
       this.finishAttempt(
         task,
         run,
@@ -169,11 +169,11 @@ export class LeaderTurn {
   private applyClaim(task: TaskRow | undefined, claim: ClaimMessage): void {
     if (!task) return;
     const decision = decideClaim(this.snapshot(task), claim);
-    if (decision.kind === 'refuse') return this.effects.stopWorker(task.runId, task.id, claim.workerId);
+    if (decision.kind === 'refuse') return this.effects.stopWorker(task.runId, task.id, claim.workerId, claim.attempt);
     if (decision.kind === 'ignore') {
       // Stale or final: that worker's work can no longer count, so it should not go on with it.
       if (claim.attempt !== task.attempt || isFinalTaskStatus(task.status)) {
-        this.effects.stopWorker(task.runId, task.id, claim.workerId);
+        this.effects.stopWorker(task.runId, task.id, claim.workerId, claim.attempt);
       }
       return;
     }

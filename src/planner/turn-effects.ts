@@ -33,8 +33,10 @@ export class TurnEffects {
     this.attempts.set(`${row.taskId}:${row.number}`, row);
   }
 
-  stopWorker(runId: string, taskId: string, workerId: string | null): void {
-    this.controls.push({ type: 'cancel', runId, taskIds: [taskId], ...(workerId ? { workerId } : {}) });
+  /** Tells one worker to stop one attempt (never the whole run: that is a broadcast without workerId). */
+  stopWorker(runId: string, taskId: string, workerId: string | null, attempt: number): void {
+    if (!workerId) return;
+    this.controls.push({ type: 'cancel', runId, taskIds: [taskId], workerId, attempt });
   }
 
   get changedRuns(): string[] {

@@ -51,6 +51,16 @@ describe('WorkerRuntime: cancel', () => {
     ]);
   });
 
+  it('aimed at one attempt, leaves a later attempt of the same task running', async () => {
+    const { bus, gate } = await startRuntime({ concurrency: 2 });
+    const second = bus.deliver(gateTask('a', 'run-1', 2));
+    await gate.started.next((task) => task.attempt === 2);
+    bus.sendControl({ type: 'cancel', runId: 'run-1', taskIds: ['a'], workerId: 'w1', attempt: 1 });
+    gate.release('a', 'ok');
+    expect(await second.settled).toBe('ack');
+    expect(bus.results().map((r) => `${r.taskId}:${r.attempt}:${r.status}`)).toEqual(['a:2:succeeded']);
+  });
+
   it('forgets a cancel after its memory time', async () => {
     let now = NOW.getTime();
     const { bus, gate } = await startRuntime({ clock: () => new Date(now), cancelMemoryMs: 1000 });

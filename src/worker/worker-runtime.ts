@@ -111,7 +111,9 @@ export class WorkerRuntime {
       return;
     }
     this.state = 'stopping';
-    await this.consumer
+    // The grace runs while the consumer stops: a pull in flight may take seconds to end, and the
+    // hand-back must not wait for it (deliveries it still brings are nak-ed, state is 'stopping').
+    const consumerStopped = this.consumer
       ?.stop()
       .catch((err: unknown) => this.deps.logger.warn(`stopping the consumer: ${errorMessage(err)}`));
     await this.settleWithin(graceMs);
@@ -122,6 +124,7 @@ export class WorkerRuntime {
     if (this.heartbeat !== null) clearInterval(this.heartbeat);
     // Said last, so the leader fails over the handed-back attempts now rather than after the worker timeout.
     await this.beat({ stopping: true, released: left.map(({ task }) => task.task.taskId) });
+    await consumerStopped;
     await this.control?.stop().catch((err: unknown) => this.deps.logger.warn(`stopping control: ${errorMessage(err)}`));
     this.state = 'stopped';
   }
@@ -169,7 +172,9 @@ export class WorkerRuntime {
     if (wholeRun) this.cancels.rememberRun(message.runId);
     const listed = new Set(message.taskIds);
     for (const { task } of this.active.values()) {
-      const hit = wholeRun ? task.task.runId === message.runId : listed.has(task.task.taskId);
+      const hit = wholeRun
+        ? task.task.runId === message.runId
+        : listed.has(task.task.taskId) && (message.attempt === undefined || message.attempt === task.task.attempt);
       if (!hit) continue;
       this.cancels.rememberAttempt(task.task);
       task.interrupt({ kind: 'cancel' });

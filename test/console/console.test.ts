@@ -1,3 +1,5 @@
+/// <reference lib="dom" />
+// Functions passed to page.evaluate run in the browser, hence the DOM types.
 /**
  * The web console in real headless Chromium against the real app (every role in this
  * process, real PostgreSQL, the in-process bus): author a job (a refused one shows its error
@@ -19,10 +21,13 @@ import {
 let app: ConsoleHarness;
 let page: Page;
 let problems: PageProblems;
+/** Every message the page's graphql-ws connection received. */
+const wsFrames: string[] = [];
 
 beforeAll(async () => {
   app = await startConsole({ SHARDFLOW_WORKER_TIMEOUT_MS: '4000' });
   ({ page, problems } = await app.open());
+  page.on('websocket', (ws) => ws.on('framereceived', (f) => wsFrames.push(String(f.payload))));
 });
 
 afterAll(async () => {
@@ -104,9 +109,8 @@ describe('running', () => {
   let runId: string;
 
   it('triggers the job with params and turns every step green on the run page, live, without reloading', async () => {
-    const wsFrames: string[] = [];
     const runQueries: string[] = [];
-    page.on('websocket', (ws) => ws.on('framereceived', (f) => wsFrames.push(String(f.payload))));
+    const framesBefore = wsFrames.length;
     page.on('request', (r) => {
       if (r.method() === 'POST' && r.url().endsWith('/graphql') && (r.postData() ?? '').includes('ConsoleRun(')) {
         runQueries.push(r.url());
@@ -137,7 +141,8 @@ describe('running', () => {
     // Same page all along, and the run was read once: the rest came over the subscription.
     expect(await page.evaluate(() => (window as unknown as { marker?: number }).marker)).toBe(42);
     expect(runQueries).toHaveLength(1);
-    expect(wsFrames.filter((f) => f.includes('"runUpdated"')).length).toBeGreaterThanOrEqual(2);
+    const events = wsFrames.slice(framesBefore).filter((f) => f.includes('"runUpdated"') && f.includes(runId));
+    expect(events.length).toBeGreaterThanOrEqual(2);
     const run = await app.api.run(runId);
     expect(run.params).toMatchObject({ day: '2026-11-25' });
     await eventually(async () => ((await page.getByTestId('task-row').count()) === 5 ? true : undefined), {
@@ -194,7 +199,13 @@ describe('running', () => {
     );
     expect(await dagStatuses(page)).toEqual({ wait: 'CANCELLED' });
     expect((await app.api.run(id)).status).toBe('CANCELLED');
-    expect(await page.getByRole('button', { name: 'Retry run' }).isEnabled()).toBe(true);
+    // A finished run can be retried: a new run (trigger RETRY) of the same version opens.
+    await page.getByRole('button', { name: 'Retry run' }).click();
+    await page.waitForURL((u) => u.pathname.startsWith('/runs/') && !u.pathname.endsWith(id));
+    const retryId = page.url().split('/runs/')[1];
+    await page.getByRole('link', { name: id.slice(0, 8) }).waitFor();
+    expect(await app.api.run(retryId)).toMatchObject({ trigger: 'RETRY', retryOf: id });
+    await app.api.request('mutation($id: ID!) { cancelRun(id: $id) { id } }', { id: retryId });
   });
 
   it('shows how long the run page takes for a 2,000-shard run', async () => {
@@ -220,12 +231,104 @@ describe('running', () => {
     await page.getByTestId('gantt-step').first().waitFor();
     const ganttMs = Date.now() - ganttStarted;
     // The big step starts folded; unfolding draws only the rows in view.
-    await page.getByRole('button', { name: /fan/ }).click();
+    await page.getByTestId('gantt-step').getByRole('button', { name: /fan/ }).click();
     await page.getByTestId('gantt-task').first().waitFor();
     expect(await page.getByTestId('gantt-task').count()).toBeLessThan(100);
     console.log(`2,000-shard run: run page ${pageMs} ms, Gantt ${ganttMs} ms`);
     expect(pageMs).toBeLessThan(10_000);
     expect(ganttMs).toBeLessThan(10_000);
+  });
+});
+
+describe('a run in progress', () => {
+  it('shows shard progress as it happens, in the DAG and the Gantt, and the jobs list', async () => {
+    const cities = ['Beijing', 'Lima', 'Oslo', 'Cairo', 'Quito', 'Perth', 'Seoul', 'Accra'];
+    await app.api.createJob({
+      name: 'cities-weather',
+      description: 'Weather per city, joined into one report',
+      schedule: '*/5 * * * *',
+      params: { day: 'today' },
+      steps: [
+        { key: 'extract', handler: 'sleep', params: { ms: 600 }, shards: 8, shardParams: cities },
+        { key: 'transform', handler: 'sleep', params: { ms: 4000 }, shards: 24, dependsOn: ['extract'] },
+        // Port 9 on loopback refuses: two failed attempts, then the step fails.
+        {
+          key: 'notify',
+          handler: 'http',
+          params: { url: 'http://127.0.0.1:9/hook' },
+          retries: 1,
+          retryBackoffMs: 300,
+          dependsOn: ['extract'],
+        },
+        { key: 'report', handler: 'noop', dependsOn: ['transform'] },
+        { key: 'load', handler: 'noop', dependsOn: ['report', 'notify'], triggerRule: 'ALL_DONE' },
+      ],
+    });
+    await app.api.createJob({
+      name: 'nightly-etl',
+      description: 'Warehouse load',
+      schedule: '0 2 * * *',
+      timezone: 'Europe/Berlin',
+      steps: [{ key: 'copy', handler: 'noop', shards: 64 }],
+    });
+    await app.api.createJob({
+      name: 'reports.weekly',
+      schedule: '0 9 * * MON',
+      paused: true,
+      steps: [{ key: 'render', handler: 'noop' }],
+    });
+    const id = await app.api.trigger('cities-weather');
+    await page.goto(`/runs/${id}`);
+    // The first wave of transform (16 at a time) is done and the second is running.
+    await page.waitForFunction(
+      () => {
+        const node = document.querySelector('[data-step="transform"]');
+        const done = Number(node?.querySelector('[data-testid="step-progress"]')?.textContent?.split('/')[0]);
+        return node?.getAttribute('data-status') === 'RUNNING' && done >= 16;
+      },
+      undefined,
+      { timeout: 30_000 },
+    );
+    const statuses = await dagStatuses(page);
+    expect(statuses).toMatchObject({ extract: 'SUCCEEDED', transform: 'RUNNING', notify: 'FAILED' });
+    expect(['PENDING', null]).toContain(statuses.load);
+    await screenshot(page, 'console-run-dag');
+    await page.getByRole('tab', { name: 'Timeline (Gantt)' }).click();
+    await page.getByTestId('gantt-task').first().waitFor();
+    // notify's two attempts are two bars on one row; transform's running ones are open.
+    expect(await page.locator('.gantt__bar.is-open').count()).toBeGreaterThan(0);
+    // Folding transform brings notify's rows into view (only rows in view are drawn).
+    await page
+      .getByTestId('gantt-step')
+      .getByRole('button', { name: /transform/ })
+      .click();
+    const notifyBars = await page.$$eval('.gantt__bar title', (titles) =>
+      titles.map((t) => t.textContent ?? '').filter((t) => t.startsWith('notify')),
+    );
+    expect(notifyBars).toEqual([
+      expect.stringMatching(/attempt 1: Failed/),
+      expect.stringMatching(/attempt 2: Failed/),
+    ]);
+    await page
+      .getByTestId('gantt-step')
+      .getByRole('button', { name: /transform/ })
+      .click();
+    await page.getByTestId('gantt').scrollIntoViewIfNeeded();
+    // For the picture: transform's second wave still running, and notify's two failed attempts.
+    await page.locator('.gantt__body').evaluate((el) => (el.scrollTop = 14 * 24));
+    await page.locator('[data-testid="gantt-step"]', { hasText: 'notify' }).waitFor();
+    await screenshot(page, 'console-gantt', { selector: '.card:has([data-testid="gantt"])' });
+    await page.goto('/');
+    await page.locator('[data-job="cities-weather"] .badge').waitFor();
+    expect(await page.locator('[data-job="reports.weekly"]').textContent()).toContain('Paused');
+    expect(await page.locator('[data-job="nightly-etl"]').textContent()).toContain('At 02:00');
+    await screenshot(page, 'console-jobs');
+    // The jobs list follows the run live: its last-run badge turns Failed without a reload.
+    await page.waitForFunction(
+      () => document.querySelector('[data-job="cities-weather"] .badge')?.getAttribute('data-status') === 'FAILED',
+      undefined,
+      { timeout: 30_000 },
+    );
   });
 });
 
@@ -303,11 +406,15 @@ describe('everywhere', () => {
     const tab = await app.open();
     await tab.page.goto('/explorer');
     await tab.page.locator('.graphiql-container').waitFor({ timeout: 60_000 });
+    // Monaco has drawn the example query (and GraphiQL read the schema) before running it.
+    await tab.page
+      .locator('.graphiql-query-editor .view-lines', { hasText: 'query Jobs' })
+      .waitFor({ timeout: 60_000 });
     await tab.page.getByRole('button', { name: /Execute query/i }).click();
     await expect
       .poll(() => tab.page.locator('.graphiql-response').textContent(), { timeout: 30_000 })
       .toContain('console-demo');
-    expect(tab.problems.outside).toEqual([]);
+    expect(tab.problems).toEqual({ outside: [], errors: [] });
     await tab.context.close();
   });
 

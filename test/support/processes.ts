@@ -12,10 +12,13 @@ export interface RoleProcess {
   exited: Promise<number | null>;
 }
 
-/** Starts `node dist/main.js` with the given arguments, as a deployment would. */
-export function startProcess(args: string[], env: Record<string, string>): RoleProcess {
+/**
+ * Starts `node dist/main.js` with the given arguments, as a deployment would. `root` is the
+ * directory holding that dist/ (default: this checkout's).
+ */
+export function startProcess(args: string[], env: Record<string, string>, root: string = ROOT): RoleProcess {
   const child = spawn(process.execPath, ['dist/main.js', ...args], {
-    cwd: ROOT,
+    cwd: root,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

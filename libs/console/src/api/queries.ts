@@ -30,14 +30,11 @@ export const JOB_QUERY = `query ConsoleJob($name: String!, $runs: Int!) {
   }
 }`;
 
-/** The job itself, for the editor: the input that made it. */
+/** The job itself, for the editor: what makes the JobInput that made it. */
 export const JOB_DEFINITION_QUERY = `query ConsoleJobDefinition($name: String!) {
   job(name: $name) {
-    name description schedule timezone paused version updatedAt nextFireAt
-    concurrencyPolicy misfirePolicy maxActiveRuns params
+    name description schedule timezone paused version concurrencyPolicy misfirePolicy maxActiveRuns params
     steps { ${STEP_FIELDS} }
-    stats { runs succeeded failed successRate avgDurationMs p95DurationMs skippedFires }
-    runs(limit: 1) { ${RUN_SUMMARY_FIELDS} }
   }
 }`;
 
@@ -45,7 +42,7 @@ export const RUN_QUERY = `query ConsoleRun($id: ID!) {
   run(id: $id) { ${RUN_SUMMARY_FIELDS} params }
 }`;
 
-/** The run's job at the version the run uses would be better; the API serves the current one. */
+/** The steps for a run's DAG: the API serves the job's current version (the run page says when the run used another). */
 export const RUN_JOB_QUERY = `query ConsoleRunJob($name: String!) {
   job(name: $name) { name version steps { ${STEP_FIELDS} } }
 }`;

@@ -82,6 +82,22 @@ export interface Job {
   runs: RunSummary[];
 }
 
+/** What the editor reads: the definition alone. */
+export type JobDefinition = Pick<
+  Job,
+  | 'name'
+  | 'description'
+  | 'schedule'
+  | 'timezone'
+  | 'paused'
+  | 'version'
+  | 'concurrencyPolicy'
+  | 'misfirePolicy'
+  | 'maxActiveRuns'
+  | 'params'
+  | 'steps'
+>;
+
 /** A row of the jobs list: less than a Job. */
 export interface JobListItem {
   name: string;

@@ -114,9 +114,12 @@ export function JobActions({ job, onChanged, compact }: JobActionsProps) {
       <button type="button" className="button button--primary" onClick={() => show('trigger')}>
         Trigger
       </button>
-      <button type="button" className="button" onClick={() => void togglePause()} disabled={busy}>
-        {job.paused ? 'Resume' : 'Pause'}
-      </button>
+      {/* Pausing stops schedule fires only: a job without a schedule has none to stop. */}
+      {(job.schedule || job.paused) && (
+        <button type="button" className="button" onClick={() => void togglePause()} disabled={busy}>
+          {job.paused ? 'Resume' : 'Pause'}
+        </button>
+      )}
       {!compact && (
         <>
           {job.schedule && (

@@ -1,5 +1,5 @@
 import { isMap, isScalar, isSeq, parseDocument, stringify } from 'yaml';
-import type { Job, Json, JsonObject, Step } from '../api/types';
+import type { JobDefinition, Json, JsonObject, Step } from '../api/types';
 
 /** The editor holds a JobInput as JSON or YAML text; the API receives the parsed value. */
 export type DocumentFormat = 'json' | 'yaml';
@@ -50,7 +50,7 @@ const STEP_DEFAULTS: Partial<Record<keyof Step, Json>> = {
 };
 
 /** A job as the JobInput that makes it again: only what differs from the defaults, so it reads short. */
-export function jobToInput(job: Job): JsonObject {
+export function jobToInput(job: JobDefinition): JsonObject {
   const input: JsonObject = { name: job.name };
   if (job.description) input.description = job.description;
   if (job.schedule) input.schedule = job.schedule;

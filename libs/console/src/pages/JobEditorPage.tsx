@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import { ApiError, errorMessage, gql } from '../api/graphql';
 import { CREATE_JOB, JOB_DEFINITION_QUERY, UPDATE_JOB } from '../api/queries';
-import type { Job } from '../api/types';
+import type { JobDefinition } from '../api/types';
 import { Failure, Loading } from '../components/PageState';
 import { Link, navigate } from '../components/router';
 import { toasts } from '../components/toasts';
@@ -61,7 +61,7 @@ export default function JobEditorPage({ name }: { name: string | null }) {
   useEffect(() => {
     if (!name) return;
     let live = true;
-    gql<{ job: Job | null }>(JOB_DEFINITION_QUERY, { name })
+    gql<{ job: JobDefinition | null }>(JOB_DEFINITION_QUERY, { name })
       .then(({ job }) => {
         if (!live) return;
         if (!job) throw new Error(`No job named “${name}”.`);

@@ -103,7 +103,7 @@ export function JobsPage() {
                 const shards = job.steps.reduce((n, s) => n + s.shards, 0);
                 return (
                   <tr key={job.name} data-testid="job-row" data-job={job.name}>
-                    <td>
+                    <td className="jobs__name">
                       <Link to={paths.job(job.name)} className="strong">
                         {job.name}
                       </Link>
@@ -117,7 +117,7 @@ export function JobsPage() {
                       <div>{schedule.words}</div>
                       {schedule.cron && (
                         <div className="muted small">
-                          <code>{schedule.cron}</code> · {job.timezone}
+                          <code className="nowrap">{schedule.cron}</code> · {job.timezone}
                         </div>
                       )}
                     </td>
@@ -133,7 +133,7 @@ export function JobsPage() {
                         <span className="pill">Manual</span>
                       )}
                     </td>
-                    <td>
+                    <td className="nowrap">
                       {last ? (
                         <Link to={paths.run(last.id)} className="plain" title={formatTime(last.createdAt)}>
                           <StatusBadge status={last.status} />
@@ -149,7 +149,7 @@ export function JobsPage() {
                         {job.stats.runs} run{job.stats.runs === 1 ? '' : 's'}
                       </div>
                     </td>
-                    <td>
+                    <td className="jobs__actions">
                       <JobActions job={job} onChanged={() => void refetch()} compact />
                     </td>
                   </tr>

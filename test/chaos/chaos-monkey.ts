@@ -1,0 +1,292 @@
+/**
+ * Carries out the kill schedule against a ProcessCluster and its private NATS server: kill -9
+ * and SIGTERM workers (and start them again), kill -9 the leader (and start it again as a
+ * standby), SIGSTOP the leader past its lease (then SIGCONT it), restart NATS. Records when
+ * each disruption happened and how long the leader takeovers took.
+ */
+import type { NatsServerProcess } from '../bus/nats-server-process';
+import type { ProcessCluster } from '../support/cluster';
+import type { RoleProcess } from '../support/processes';
+import { eventually } from '../support/wait';
+import { KIND_LABELS, type ChaosOptions } from './chaos-options';
+import type { ChaosAction } from './chaos-plan';
+
+export interface ChaosEvent {
+  action: ChaosAction;
+  /** When the signal was sent (ms since the epoch); null when the action was skipped. */
+  at: number | null;
+  target: string;
+  pid: number | null;
+  /** Leader actions: the epoch before, and the first new epoch seen in `cluster`. */
+  epochBefore?: number;
+  epochAfter?: number;
+  /** Leader actions: signal → a new epoch in `cluster { epoch leaderId }`; null if none in time. */
+  takeoverMs?: number | null;
+  /** SIGSTOP: whether a standby took over while the old leader was stopped. */
+  tookOverWhileStopped?: boolean;
+  /** NATS restart: stop → ready again. */
+  natsDownMs?: number;
+  /** SIGTERM: the exit code, or null if it had to be killed. */
+  exitCode?: number | null;
+  note?: string;
+}
+
+export const WORKER_SLOTS = ['worker-1', 'worker-2', 'worker-3'];
+export const PLANNER_SLOTS = ['planner-1', 'planner-2', 'planner-3'];
+
+const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, Math.max(0, ms)));
+
+/** `promise`, or `fallback` after `ms`. */
+async function within<T>(promise: Promise<T>, ms: number, fallback: T): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<T>((resolve) => (timer = setTimeout(() => resolve(fallback), ms)));
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+export class ChaosMonkey {
+  readonly events: ChaosEvent[] = [];
+  /** Processes replaced by a restart, kept for their logs. */
+  readonly retired: Array<{ name: string; process: RoleProcess }> = [];
+  /** Worker slots waiting for their new process. */
+  private readonly restarting = new Map<string, Promise<void>>();
+  private readonly stoppedPlanners = new Set<string>();
+  private readonly workerEnv: Record<string, string>;
+
+  constructor(
+    private readonly cluster: ProcessCluster,
+    private readonly nats: NatsServerProcess,
+    private readonly options: ChaosOptions,
+    private readonly log: (line: string) => void,
+  ) {
+    this.workerEnv = { WORKER_CONCURRENCY: String(options.workerConcurrency) };
+  }
+
+  startAll(): void {
+    for (const slot of PLANNER_SLOTS) this.cluster.startPlanner(slot);
+    for (const slot of WORKER_SLOTS) this.cluster.startWorker(slot, this.workerEnv);
+  }
+
+  /** Runs the schedule from `startedAt`; stops early once the chaos window is over. */
+  async run(plan: ChaosAction[], startedAt: number): Promise<void> {
+    const endsAt = startedAt + this.options.seconds * 1000;
+    for (const action of plan) {
+      await delay(startedAt + action.atMs - Date.now());
+      if (Date.now() >= endsAt) {
+        this.log(`chaos window of ${this.options.seconds} s is over: ${plan.length - action.index} action(s) left out`);
+        break;
+      }
+      const event = await this.perform(action);
+      this.events.push(event);
+      const when = ((event.at ?? Date.now()) - startedAt) / 1000;
+      this.log(
+        `[${when.toFixed(1).padStart(6)} s] #${action.index + 1} ${KIND_LABELS[action.kind]} ${describe(event)}`,
+      );
+    }
+  }
+
+  /**
+   * Continues stopped planners, waits for every restart, and starts again any slot whose process
+   * is gone, until every worker slot's process heartbeats and a leader leads.
+   */
+  async restore(): Promise<void> {
+    for (const slot of this.stoppedPlanners) this.cluster.signal(slot, 'SIGCONT');
+    this.stoppedPlanners.clear();
+    await within(Promise.all(this.restarting.values()), 60_000, []);
+    await eventually(
+      async () => {
+        for (const slot of [...WORKER_SLOTS, ...PLANNER_SLOTS]) {
+          const p = this.cluster.get(slot);
+          if (p.child.exitCode === null && p.child.signalCode === null) continue;
+          this.log(`${slot} (pid ${p.child.pid}) is gone: starting it again`);
+          this.retire(slot, p);
+          if (slot.startsWith('worker')) this.cluster.startWorker(slot, this.workerEnv);
+          else this.cluster.startPlanner(slot);
+        }
+        const view = await this.cluster.view();
+        const alive = WORKER_SLOTS.every((slot) =>
+          view.workers.some((w) => w.alive && w.pid === this.cluster.get(slot).child.pid),
+        );
+        return view.cluster.leaderId && alive ? true : undefined;
+      },
+      { timeoutMs: 90_000, everyMs: 250, what: 'a leader and every worker slot alive after the chaos' },
+    );
+  }
+
+  /** Every process's output, the ones replaced included, by name. */
+  logs(): Array<{ name: string; output: string }> {
+    const current = [...this.cluster.processes].map(([name, p]) => ({
+      name: `${name}-pid${p.child.pid}`,
+      output: p.output(),
+    }));
+    const old = this.retired.map(({ name, process }) => ({
+      name: `${name}-pid${process.child.pid}`,
+      output: process.output(),
+    }));
+    return [...old, ...current];
+  }
+
+  /** Lines of any process's output that mention `text`, as `name: line` without colours. */
+  logsMentioning(text: string): string[] {
+    const lines: string[] = [];
+    for (const { name, output } of this.logs()) {
+      if (!output.includes(text)) continue;
+      for (const line of output.split('\n')) {
+        // eslint-disable-next-line no-control-regex
+        if (line.includes(text)) lines.push(`${name}: ${line.replace(/\u001b\[[0-9;]*m/g, '').trim()}`);
+      }
+    }
+    return lines;
+  }
+
+  private async perform(action: ChaosAction): Promise<ChaosEvent> {
+    switch (action.kind) {
+      case 'kill-worker':
+        return this.signalWorker(action, 'SIGKILL');
+      case 'term-worker':
+        return this.signalWorker(action, 'SIGTERM');
+      case 'kill-leader':
+        return this.killLeader(action);
+      case 'stop-leader':
+        return this.stopLeader(action);
+      case 'restart-nats':
+        return this.restartNats(action);
+    }
+  }
+
+  /** A worker slot to hit; waits for a restart first so that at least one other worker stays up. */
+  private async pickWorker(pick: number): Promise<string | null> {
+    for (let tries = 0; tries < 3; tries++) {
+      const up = WORKER_SLOTS.filter((s) => !this.restarting.has(s));
+      if (up.length >= 2) return up[Math.floor(pick * up.length)];
+      await within(Promise.race(this.restarting.values()), 30_000, undefined);
+    }
+    return null;
+  }
+
+  private async signalWorker(action: ChaosAction, signal: 'SIGKILL' | 'SIGTERM'): Promise<ChaosEvent> {
+    const slot = await this.pickWorker(action.pick);
+    if (!slot) return { action, at: null, target: 'worker', pid: null, note: 'skipped: no worker to spare' };
+    const victim = this.cluster.get(slot);
+    const event: ChaosEvent = { action, at: Date.now(), target: slot, pid: victim.child.pid ?? null };
+    victim.child.kill(signal);
+    this.retire(slot, victim);
+    const graceMs = this.options.workerStopGraceMs + 15_000;
+    const back = (async () => {
+      const code = await within(victim.exited, graceMs, undefined);
+      if (code === undefined) {
+        victim.child.kill('SIGKILL');
+        await within(victim.exited, 10_000, null);
+        event.note = `did not exit within ${graceMs} ms of ${signal}: killed`;
+      }
+      if (signal === 'SIGTERM') event.exitCode = code ?? null;
+      await delay(action.downMs);
+      this.cluster.startWorker(slot, this.workerEnv);
+    })().finally(() => this.restarting.delete(slot));
+    this.restarting.set(slot, back);
+    return event;
+  }
+
+  private async leader(): Promise<{ slot: string; epoch: number; id: string }> {
+    return eventually(
+      async () => {
+        const { cluster } = await this.cluster.view();
+        if (!cluster.leaderId) return undefined;
+        const slot = this.cluster.nameOfPlanner(cluster.leaderId);
+        return this.stoppedPlanners.has(slot) ? undefined : { slot, epoch: cluster.epoch, id: cluster.leaderId };
+      },
+      { timeoutMs: 60_000, everyMs: 25, what: 'a leader' },
+    );
+  }
+
+  /** The first epoch above `epoch` with a live leader, and when it was seen; null after `timeoutMs`. */
+  private async takeover(epoch: number, timeoutMs: number): Promise<{ epoch: number; seenAt: number } | null> {
+    return eventually(
+      async () => {
+        const { cluster } = await this.cluster.view();
+        return cluster.leaderId && cluster.epoch > epoch ? { epoch: cluster.epoch, seenAt: Date.now() } : undefined;
+      },
+      { timeoutMs, everyMs: 25, what: `a leader with an epoch above ${epoch}` },
+    ).catch(() => null);
+  }
+
+  private takeoverBound(): number {
+    return this.options.leaseMs * 3 + 10_000;
+  }
+
+  private async killLeader(action: ChaosAction): Promise<ChaosEvent> {
+    const before = await this.leader();
+    const victim = this.cluster.get(before.slot);
+    const event: ChaosEvent = {
+      action,
+      at: Date.now(),
+      target: before.slot,
+      pid: victim.child.pid ?? null,
+      epochBefore: before.epoch,
+    };
+    victim.child.kill('SIGKILL');
+    this.retire(before.slot, victim);
+    const after = await this.takeover(before.epoch, this.takeoverBound());
+    event.epochAfter = after?.epoch;
+    event.takeoverMs = after ? after.seenAt - (event.at ?? 0) : null;
+    await within(victim.exited, 10_000, null);
+    // Back as a standby: the new leader already holds the lease.
+    this.cluster.startPlanner(before.slot);
+    return event;
+  }
+
+  private async stopLeader(action: ChaosAction): Promise<ChaosEvent> {
+    const before = await this.leader();
+    const victim = this.cluster.get(before.slot);
+    const event: ChaosEvent = {
+      action,
+      at: Date.now(),
+      target: before.slot,
+      pid: victim.child.pid ?? null,
+      epochBefore: before.epoch,
+    };
+    victim.child.kill('SIGSTOP');
+    this.stoppedPlanners.add(before.slot);
+    // Past its lease: a standby should take over while this one is stopped.
+    const after = await this.takeover(before.epoch, this.options.leaseMs * 3 + 3_000);
+    event.tookOverWhileStopped = after !== null;
+    if (after) await delay(action.holdMs);
+    victim.child.kill('SIGCONT');
+    this.stoppedPlanners.delete(before.slot);
+    const late = after ?? (await this.takeover(before.epoch, this.takeoverBound()));
+    event.epochAfter = late?.epoch;
+    event.takeoverMs = late ? late.seenAt - (event.at ?? 0) : null;
+    if (!after) event.note = 'no takeover while the leader was stopped';
+    return event;
+  }
+
+  private async restartNats(action: ChaosAction): Promise<ChaosEvent> {
+    const event: ChaosEvent = { action, at: Date.now(), target: 'nats', pid: null };
+    await this.nats.stop();
+    await this.nats.start();
+    event.natsDownMs = Date.now() - (event.at ?? 0);
+    return event;
+  }
+
+  private retire(name: string, process: RoleProcess): void {
+    this.retired.push({ name, process });
+  }
+}
+
+function describe(event: ChaosEvent): string {
+  if (event.at === null) return `(${event.note ?? 'skipped'})`;
+  const parts = [event.target + (event.pid ? ` (pid ${event.pid})` : '')];
+  if (event.epochBefore !== undefined) {
+    parts.push(
+      event.takeoverMs != null
+        ? `epoch ${event.epochBefore} → ${event.epochAfter} in ${event.takeoverMs} ms`
+        : `no new leader after epoch ${event.epochBefore}`,
+    );
+  }
+  if (event.natsDownMs !== undefined) parts.push(`back in ${event.natsDownMs} ms`);
+  if (event.note) parts.push(event.note);
+  return parts.join(', ');
+}

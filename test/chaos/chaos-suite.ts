@@ -1,0 +1,131 @@
+/**
+ * One chaos run: a fresh database, a private NATS server, an api, three planners and three
+ * workers as processes; a mixed load; the kill schedule; then every run must finish and is
+ * audited. Returns the report (the caller prints the table and asserts the checks).
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { NatsServerProcess } from '../bus/nats-server-process';
+import { ProcessCluster } from '../support/cluster';
+import type { TestDatabase } from '../support/database';
+import { HttpSink } from '../support/http-sink';
+import { uniqueNatsPrefix } from '../support/services';
+import { eventually } from '../support/wait';
+import { auditChaos, type ChaosReport } from './chaos-audit';
+import { ChaosLoad } from './chaos-load';
+import { ChaosMonkey } from './chaos-monkey';
+import type { ChaosOptions } from './chaos-options';
+import { chaosPlan, describePlan } from './chaos-plan';
+import { chaosChecks } from './chaos-table';
+import { snapshotDist } from './dist-snapshot';
+import { installFenceAudit } from './fence-audit';
+
+export interface ChaosOutcome {
+  report: ChaosReport;
+  /** Where every process's output was written when a check failed; null otherwise. */
+  logDir: string | null;
+}
+
+async function activeRuns(db: TestDatabase): Promise<number> {
+  const [row] = await db.query<{ n: string }>(
+    `SELECT count(*) AS n FROM runs WHERE status IN ('QUEUED', 'RUNNING') AND trigger = 'MANUAL'`,
+  );
+  return Number(row.n);
+}
+
+/** Waits (bounded) until no run is QUEUED or RUNNING. */
+async function drain(db: TestDatabase, timeoutMs: number, log: (line: string) => void): Promise<void> {
+  const started = Date.now();
+  await eventually(
+    async () => {
+      const [row] = await db.query<{ n: string }>(
+        `SELECT count(*) AS n FROM runs WHERE status IN ('QUEUED', 'RUNNING')`,
+      );
+      return Number(row.n) === 0 ? true : undefined;
+    },
+    { timeoutMs, everyMs: 250, what: 'every run to finish' },
+  ).then(
+    () => log(`every run finished ${((Date.now() - started) / 1000).toFixed(1)} s after the chaos`),
+    (err: Error) => log(`${err.message}: the audit reports what is left`),
+  );
+}
+
+export async function runChaos(
+  options: ChaosOptions,
+  db: TestDatabase,
+  log: (line: string) => void,
+): Promise<ChaosOutcome> {
+  const started = Date.now();
+  const plan = chaosPlan(options);
+  log(
+    `chaos: seed ${options.seed} (CHAOS_SEED=${options.seed} repeats this schedule), profile ${options.profile}, ` +
+      `at most ${options.kills} disruptions in ${options.seconds} s: ${describePlan(plan)}`,
+  );
+  await installFenceAudit(db);
+  const build = await snapshotDist();
+  const nats = new NatsServerProcess();
+  await nats.start();
+  const sink = await new HttpSink().start();
+  const cluster = new ProcessCluster({
+    databaseUrl: db.url,
+    natsUrl: nats.url,
+    natsPrefix: uniqueNatsPrefix(),
+    root: build.root,
+    env: {
+      SHARDFLOW_LEASE_MS: String(options.leaseMs),
+      SHARDFLOW_WORKER_TIMEOUT_MS: String(options.workerTimeoutMs),
+      SHARDFLOW_WORKER_STOP_GRACE_MS: String(options.workerStopGraceMs),
+    },
+  });
+  const monkey = new ChaosMonkey(cluster, nats, options, log);
+  try {
+    await cluster.startApi();
+    monkey.startAll();
+    await cluster.ready(3);
+    const load = new ChaosLoad(cluster.api, sink, options, () => activeRuns(db));
+    await load.createJobs();
+    load.start();
+    const chaosStarted = Date.now();
+    try {
+      await monkey.run(plan, chaosStarted);
+    } finally {
+      await load.stop();
+    }
+    await load.pauseSchedules();
+    const chaosSeconds = (Date.now() - chaosStarted) / 1000;
+    log(
+      `chaos over after ${chaosSeconds.toFixed(0)} s (${load.triggers.length} manual triggers); restoring the cluster`,
+    );
+    await monkey.restore();
+    await drain(db, options.drainSeconds * 1000, log);
+    const report = await auditChaos({
+      db,
+      seed: options.seed,
+      profile: options.profile,
+      executions: load.executions,
+      triggers: load.triggers,
+      events: monkey.events,
+      logsMentioning: (text) => monkey.logsMentioning(text),
+      chaosSeconds,
+      totalSeconds: (Date.now() - started) / 1000,
+    });
+    const failed = chaosChecks(report).some((c) => !c.ok);
+    return { report, logDir: failed ? writeLogs(options.seed, monkey) : null };
+  } catch (err) {
+    const dir = writeLogs(options.seed, monkey);
+    throw new Error(`${(err as Error).message} (process logs in ${dir})`, { cause: err });
+  } finally {
+    await cluster.stopAll();
+    await sink.stop();
+    await nats.dispose();
+    build.dispose();
+  }
+}
+
+function writeLogs(seed: number, monkey: ChaosMonkey): string {
+  const dir = join(tmpdir(), `shardflow-chaos-${seed}-${Date.now()}`);
+  mkdirSync(dir, { recursive: true });
+  for (const { name, output } of monkey.logs()) writeFileSync(join(dir, `${name}.log`), output);
+  return dir;
+}
