@@ -35,6 +35,7 @@ interface AttemptRow {
   worker_id: string | null;
   status: string;
   started_at: Date | null;
+  finished_at: Date | null;
   error: string | null;
 }
 interface StepRow {
@@ -144,7 +145,7 @@ export async function auditChaos(input: AuditInput): Promise<ChaosReport> {
     `SELECT id, run_id, step_key, shard_index, status, attempt, lost, error FROM tasks`,
   );
   const attempts = await db.query<AttemptRow>(
-    `SELECT task_id, number, worker_id, status, started_at, error FROM attempts ORDER BY task_id, number`,
+    `SELECT task_id, number, worker_id, status, started_at, finished_at, error FROM attempts ORDER BY task_id, number`,
   );
   const steps = await db.query<StepRow>(
     `SELECT run_id, step_key, phase, shards, succeeded, failed, skipped, cancelled FROM run_steps`,
@@ -301,7 +302,7 @@ export async function auditChaos(input: AuditInput): Promise<ChaosReport> {
       const logged = input.logsMentioning?.(a.task_id) ?? [];
       evidence.add(
         'executions unexplained',
-        `attempt ${key} (${execs[0].jobName}/${execs[0].stepKey}[${execs[0].shardIndex}], run ${execs[0].runId}) is ${a.status}${a.error ? ` (${a.error.slice(0, 120)})` : ''} on ${a.worker_id}, executed ${execs.length}×: ${execs.map((e) => `${e.status} at ${new Date(e.at).toISOString()}`).join(', ')}${logged.length ? `; logs: ${logged.slice(0, 4).join(' | ')}` : ''}`,
+        `attempt ${key} (${execs[0].jobName}/${execs[0].stepKey}[${execs[0].shardIndex}], run ${execs[0].runId}) is ${a.status}${a.error ? ` (${a.error.slice(0, 120)})` : ''} on ${a.worker_id} (claimed ${a.started_at?.toISOString()}, finished ${a.finished_at?.toISOString()}), executed ${execs.length}×: ${execs.map((e) => `${e.status} at ${new Date(e.at).toISOString()}`).join(', ')}${logged.length ? `; logs: ${logged.slice(0, 4).join(' | ')}` : ''}`,
       );
     }
   }

@@ -61,6 +61,8 @@ export class ChaosMonkey {
     private readonly nats: NatsServerProcess,
     private readonly options: ChaosOptions,
     private readonly log: (line: string) => void,
+    /** What PostgreSQL sessions are doing, for evidence when a takeover does not come. */
+    private readonly diagnose: () => Promise<string> = async () => '',
   ) {
     this.workerEnv = { WORKER_CONCURRENCY: String(options.workerConcurrency) };
   }
@@ -254,12 +256,13 @@ export class ChaosMonkey {
     const after = await this.takeover(before.epoch, this.options.leaseMs * 3 + 3_000);
     event.tookOverWhileStopped = after !== null;
     if (after) await delay(action.holdMs);
+    else
+      event.note = `no takeover while the leader was stopped; sessions: ${await this.diagnose().catch((e: Error) => e.message)}`;
     victim.child.kill('SIGCONT');
     this.stoppedPlanners.delete(before.slot);
     const late = after ?? (await this.takeover(before.epoch, this.takeoverBound()));
     event.epochAfter = late?.epoch;
     event.takeoverMs = late ? late.seenAt - (event.at ?? 0) : null;
-    if (!after) event.note = 'no takeover while the leader was stopped';
     return event;
   }
 

@@ -34,6 +34,30 @@ async function activeRuns(db: TestDatabase): Promise<number> {
   return Number(row.n);
 }
 
+/** The database's sessions that are in a transaction or waiting on a lock: who blocks whom. */
+async function sessions(db: TestDatabase): Promise<string> {
+  const rows = await db.query<{
+    pid: number;
+    state: string;
+    wait: string | null;
+    blocked_by: number[];
+    xact_ms: string | null;
+    query: string;
+  }>(
+    `SELECT pid, state, wait_event_type || ':' || wait_event AS wait, pg_blocking_pids(pid) AS blocked_by,
+            round(extract(epoch FROM clock_timestamp() - xact_start) * 1000)::text AS xact_ms,
+            left(regexp_replace(query, '\\s+', ' ', 'g'), 100) AS query
+       FROM pg_stat_activity
+      WHERE datname = current_database() AND pid <> pg_backend_pid() AND xact_start IS NOT NULL`,
+  );
+  return rows
+    .map(
+      (r) =>
+        `[pid ${r.pid} ${r.state}${r.wait ? ` waiting ${r.wait}` : ''}${r.blocked_by.length ? ` blocked by ${r.blocked_by.join(',')}` : ''}, in transaction ${r.xact_ms} ms: ${r.query}]`,
+    )
+    .join(' ');
+}
+
 /** Waits (bounded) until no run is QUEUED or RUNNING. */
 async function drain(db: TestDatabase, timeoutMs: number, log: (line: string) => void): Promise<void> {
   const started = Date.now();
@@ -78,7 +102,7 @@ export async function runChaos(
       SHARDFLOW_WORKER_STOP_GRACE_MS: String(options.workerStopGraceMs),
     },
   });
-  const monkey = new ChaosMonkey(cluster, nats, options, log);
+  const monkey = new ChaosMonkey(cluster, nats, options, log, () => sessions(db));
   try {
     await cluster.startApi();
     monkey.startAll();
