@@ -27,6 +27,8 @@ function precompress(): Plugin {
   };
 }
 
+// `npm run build:console` sets NODE_ENV=production: a build started from inside the test
+// runner (NODE_ENV=test) would otherwise bundle React's development build.
 export default defineConfig({
   root,
   base: '/',

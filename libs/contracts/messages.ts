@@ -75,6 +75,8 @@ export const heartbeatMessageSchema = z.object({
   handlers: z.array(z.string()),
   running: z.number().int().nonnegative(),
   at: isoTime,
+  /** The tasks it runs now: a claimed task missing here was given back, and is failed over. */
+  taskIds: z.array(z.string()).optional(),
   /** The worker's last word: it is leaving, so the leader fails over what it held at once. */
   stopping: z.boolean().optional(),
   /** Tasks a stopping worker handed back unfinished (their attempts are lost, not failed). */

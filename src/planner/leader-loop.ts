@@ -17,7 +17,14 @@ import { applyScheduleFires } from './schedule-fires';
 import { loadScheduledJobs } from './sql/fire-rows.sql';
 import { loadRunSteps, loadRunningRuns, updateRunStatuses, writeRunSteps, type RunStepRow } from './sql/run-rows.sql';
 import { copyAttempts } from './sql/run-rows.sql';
-import { insertTasks, noteStaleResults, updateTasks, upsertAttempts, workersHoldingTasks } from './sql/task-rows.sql';
+import {
+  insertTasks,
+  noteStaleResults,
+  runningClaimsOf,
+  updateTasks,
+  upsertAttempts,
+  workersHoldingTasks,
+} from './sql/task-rows.sql';
 import { TurnEffects } from './turn-effects';
 
 export interface LeaderDeps {
@@ -39,6 +46,8 @@ const PULL_WAIT_MS = 250;
 const TIMER_SWEEP_MS = 200;
 const REQUEST_SWEEP_MS = 1000;
 const REPUBLISH_SWEEP_MS = 5000;
+/** A claim must be this much older than a heartbeat that omits it before it counts as given back. */
+const ORPHAN_MARGIN_MS = 1000;
 /** How often the leader looks for dead workers holding running attempts. */
 const LIVENESS_SWEEP_MS = 1000;
 /** Schedules are reloaded when the api says jobs changed, and at least this often regardless. */
@@ -64,6 +73,8 @@ export class LeaderLoop {
   private readonly workerSeen = new Map<string, number>();
   /** Workers that said they are stopping: dead at once, whatever their last heartbeat. */
   private readonly workersGone = new Set<string>();
+  /** Each worker's latest heartbeat that listed the tasks it runs. */
+  private readonly workerReports = new Map<string, { at: number; taskIds: Set<string> }>();
   private lastLiveness = 0;
   private heartbeatSub: Stoppable | null = null;
   private lastTimers = 0;
@@ -107,6 +118,8 @@ export class LeaderLoop {
     this.heartbeatSub = this.deps.bus.onHeartbeat((hb) => {
       this.heartbeats.push(hb);
       this.workerSeen.set(hb.workerId, this.deps.clock.now().getTime());
+      if (hb.taskIds && !hb.stopping)
+        this.workerReports.set(hb.workerId, { at: Date.parse(hb.at), taskIds: new Set(hb.taskIds) });
       if (hb.stopping) {
         this.workersGone.add(hb.workerId);
         this.wakeUp?.();
@@ -205,6 +218,7 @@ export class LeaderLoop {
         if (this.workersGone.size || nowMs - this.lastLiveness >= LIVENESS_SWEEP_MS) {
           this.lastLiveness = nowMs;
           await turn.applyLostWorkers(await this.deadWorkers(tx, nowMs));
+          await turn.applyOrphans(await this.orphanedClaims(tx));
         }
         await turn.advanceRuns(everything ? [...this.book.all()].map((r) => r.row.id) : effects.changedRuns);
         await this.flush(tx, effects);
@@ -240,6 +254,23 @@ export class LeaderLoop {
     }
     this.workersGone.clear();
     return dead;
+  }
+
+  /**
+   * Claims a live worker does not run: its latest heartbeat omits them although they started
+   * well before it was sent (both times are the worker's own clock, so skew does not matter).
+   */
+  private async orphanedClaims(tx: EntityManager): Promise<Map<string, string>> {
+    const orphans = new Map<string, string>();
+    if (this.workerReports.size === 0) return orphans;
+    for (const claim of await runningClaimsOf(tx, [...this.workerReports.keys()])) {
+      const report = this.workerReports.get(claim.workerId);
+      if (!report || !claim.startedAt || report.taskIds.has(claim.id)) continue;
+      if (claim.startedAt.getTime() < report.at - ORPHAN_MARGIN_MS) {
+        orphans.set(claim.id, `worker ${claim.workerId} no longer runs it`);
+      }
+    }
+    return orphans;
   }
 
   private async flush(tx: EntityManager, effects: TurnEffects): Promise<void> {

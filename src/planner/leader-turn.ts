@@ -117,8 +117,24 @@ export class LeaderTurn {
    */
   async applyLostWorkers(dead: Map<string, string>): Promise<void> {
     if (dead.size === 0) return;
-    for (const task of await lockRunningOf(this.tx, [...dead.keys()], BATCH)) {
-      const why = dead.get(task.workerId ?? '') ?? 'its worker is gone';
+    const tasks = await lockRunningOf(this.tx, [...dead.keys()], BATCH);
+    this.failOver(tasks, (task) => dead.get(task.workerId ?? '') ?? 'its worker is gone');
+  }
+
+  /**
+   * Fails over attempts whose live worker no longer runs them (it said so in its heartbeat's
+   * task list): for instance a claim whose acknowledgement was lost, so the worker gave the
+   * task back while the leader had recorded the claim.
+   */
+  async applyOrphans(orphans: Map<string, string>): Promise<void> {
+    if (orphans.size === 0) return;
+    const tasks = (await lockTasks(this.tx, [...orphans.keys()])).filter((t) => t.status === 'RUNNING');
+    this.failOver(tasks, (task) => orphans.get(task.id) ?? 'its worker no longer runs it');
+  }
+
+  private failOver(tasks: TaskRow[], reason: (task: TaskRow) => string): void {
+    for (const task of tasks) {
+      const why = reason(task);
       const decision = decideLost(task, why);
       if (decision.kind === 'ignore') continue;
       this.effects.attempt({

@@ -1,3 +1,4 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import type { ResultMessage } from '../../libs/contracts/messages';
 import type { TaskHandler } from '../../libs/worker-sdk';
 import type { TaskBus } from '../bus/task-bus.port';
@@ -115,15 +116,47 @@ async function attempt(active: ActiveTask, deps: AttemptDeps): Promise<void> {
     startedAt,
     finishedAt: deps.clock().toISOString(),
   };
-  try {
-    await deps.bus.publishResult(result);
-  } catch (err) {
-    // Not acked: the task comes back and runs again, rather than its result being lost.
-    deps.logger.warn(`${label}: result not published (${errorMessage(err)}); handing the task back`);
-    active.nak();
-    return;
-  }
+  if (!(await publishUntilHeld(result, active, deps, label))) return;
   await active.ack().catch((err: unknown) => deps.logger.warn(`${label}: ack failed (${errorMessage(err)})`));
+}
+
+const RESULT_RETRY_MAX_MS = 5000;
+
+/**
+ * Publishes the result, retrying with backoff while the bus is away (a NATS restart): the
+ * leader holds this worker's claim and the worker is alive, so handing the task back instead
+ * would leave it RUNNING with nobody on it. Only a stop or a cancel ends the retries: a stop
+ * hands the task back (the stopping heartbeat names it), a cancel needs no result.
+ */
+async function publishUntilHeld(
+  result: ResultMessage,
+  active: ActiveTask,
+  deps: AttemptDeps,
+  label: string,
+): Promise<boolean> {
+  for (let waitMs = 200; ; waitMs = Math.min(waitMs * 2, RESULT_RETRY_MAX_MS)) {
+    try {
+      await deps.bus.publishResult(result);
+      return true;
+    } catch (err) {
+      deps.logger.warn(`${label}: result not published (${errorMessage(err)}); retrying in ${waitMs} ms`);
+    }
+    const pause = new AbortController();
+    const interrupted = await Promise.race([
+      active.interrupted,
+      delay(waitMs, null, { signal: pause.signal }).catch(() => null),
+    ]);
+    pause.abort();
+    if (interrupted?.kind === 'stop') {
+      deps.logger.log(`${label}: result still not published at shutdown; handing the task back`);
+      active.nak();
+      return false;
+    }
+    if (interrupted?.kind === 'cancel') {
+      await active.ack().catch(() => undefined);
+      return false;
+    }
+  }
 }
 
 /**

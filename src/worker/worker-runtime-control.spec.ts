@@ -130,6 +130,7 @@ describe('WorkerRuntime: heartbeat', () => {
         queues: ['etl', 'default'],
         handlers: ['noop', 'sleep', 'http', 'shell', 'report'],
         running: 0,
+        taskIds: [],
         at: NOW.toISOString(),
       },
     ]);
@@ -140,7 +141,8 @@ describe('WorkerRuntime: heartbeat', () => {
     expect(bus.heartbeats.items[0].handlers).toEqual(['noop', 'sleep', 'http', 'gate']);
     bus.deliver(gateTask('a'));
     await gate.started.next();
-    await bus.heartbeats.next((heartbeat) => heartbeat.running === 1);
+    const busy = await bus.heartbeats.next((heartbeat) => heartbeat.running === 1);
+    expect(busy.taskIds).toEqual([expect.any(String)]);
     gate.release('a');
     await bus.heartbeats.next((heartbeat) => heartbeat.running === 0 && bus.results().length === 1);
 

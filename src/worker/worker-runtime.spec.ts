@@ -177,12 +177,24 @@ describe('WorkerRuntime: one attempt', () => {
     expect(await delivery.settled).toBe('ack');
   });
 
-  it('naks when the result cannot be published, so the task comes back', async () => {
+  it('retries a result the bus cannot take yet, and acks only once it is held', async () => {
     const { bus } = await startRuntime();
+    let refusals = 2;
+    bus.beforeResult = () => (refusals-- > 0 ? Promise.reject(new Error('bus down')) : Promise.resolve());
+    const delivery = bus.deliver(makeTaskMessage());
+    expect(await delivery.settled).toBe('ack');
+    expect(bus.results()).toHaveLength(1);
+  });
+
+  it('hands the task back if its result is still not held when the worker stops', async () => {
+    const { bus, runtime } = await startRuntime();
     bus.beforeResult = () => Promise.reject(new Error('bus down'));
     const delivery = bus.deliver(makeTaskMessage());
+    await bus.log.next((e) => e.type === 'claim');
+    await runtime.stop(50);
     expect(await delivery.settled).toBe('nak');
     expect(bus.results()).toEqual([]);
+    expect(bus.heartbeats.items.at(-1)).toMatchObject({ stopping: true, released: [makeTaskMessage().taskId] });
   });
 
   it('naks without running the handler when the claim cannot be published', async () => {

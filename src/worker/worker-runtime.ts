@@ -191,6 +191,7 @@ export class WorkerRuntime {
         queues: [...queues],
         handlers: this.handlerNames,
         running: this.active.size,
+        taskIds: [...new Set([...this.active.values()].map(({ task }) => task.task.taskId))],
         at: this.deps.clock().toISOString(),
         ...last,
       });

@@ -89,7 +89,8 @@ describe('a scheduled job in the console', () => {
       ['BACKFILL', '2026-01-01T02:00:00.000Z'],
       ['BACKFILL', '2026-01-01T03:00:00.000Z'],
     ]);
-    expect(await page.getByTestId('job-stats').textContent()).toContain('100%');
+    // Statistics are read again once the runs have ended.
+    await page.getByTestId('job-stats').getByText('100%').waitFor();
     await context.close();
   });
 

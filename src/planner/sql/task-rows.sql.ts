@@ -166,6 +166,19 @@ export async function workersHoldingTasks(tx: EntityManager): Promise<string[]> 
   return rows.map((r) => r.worker_id);
 }
 
+/** RUNNING attempts claimed by the given workers, with when they started (the worker's clock). */
+export async function runningClaimsOf(
+  tx: EntityManager,
+  workerIds: string[],
+): Promise<Array<{ id: string; workerId: string; startedAt: Date | null }>> {
+  if (workerIds.length === 0) return [];
+  return tx.query(
+    `SELECT id, worker_id AS "workerId", started_at AS "startedAt" FROM tasks
+      WHERE status = 'RUNNING' AND worker_id = ANY($1::text[])`,
+    [workerIds],
+  );
+}
+
 /** The RUNNING attempts held by the given workers. */
 export async function lockRunningOf(tx: EntityManager, workerIds: string[], limit: number): Promise<TaskRow[]> {
   if (workerIds.length === 0) return [];

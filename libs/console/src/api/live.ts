@@ -23,7 +23,8 @@ class Live {
   private client: Client | null = null;
   private current: Exclude<LiveState, 'idle'> = 'offline';
   private active = 0;
-  private everConnected = false;
+  /** The connection closed while views were listening: their state may have missed events. */
+  private dropped = false;
   private readonly stateListeners = new Set<() => void>();
   private readonly reconnectListeners = new Set<() => void>();
 
@@ -96,15 +97,20 @@ class Live {
       },
       retryAttempts: Infinity,
       shouldRetry: (closed) => !isAuthClose(closed),
+      // Keeps the connection across a page change (one view unsubscribes, the next subscribes).
+      lazyCloseTimeout: 5000,
       on: {
         connecting: () => this.setState('connecting'),
         connected: () => {
-          const again = this.everConnected;
-          this.everConnected = true;
+          const missed = this.dropped;
+          this.dropped = false;
           this.setState('live');
-          if (again) for (const l of this.reconnectListeners) l();
+          if (missed) for (const l of this.reconnectListeners) l();
         },
-        closed: () => this.setState('offline'),
+        closed: () => {
+          if (this.active > 0) this.dropped = true;
+          this.setState('offline');
+        },
       },
     });
     return this.client;
