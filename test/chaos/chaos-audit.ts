@@ -86,6 +86,12 @@ export interface ChaosReport {
   attemptsWithoutExecution: number;
   attemptsLost: number;
   attemptsLostWithoutKill: number;
+  /** Lost attempts by the leader's reason: silent worker, handed back, claim a live worker no longer runs, other. */
+  lostBy: { silent: number; handedBack: number; notRunning: number; other: number };
+  /** Lost attempts whose worker's result came late and had succeeded: finished work done again. */
+  staleSucceeded: number;
+  /** Facts worth a look that no check fails on. */
+  observations: string[];
   staleResults: number;
   handlerFailures: number;
   firesDuplicated: number;
@@ -97,8 +103,14 @@ export interface ChaosReport {
   leaderKillFailover: Distribution;
   leaderStopFailover: Distribution;
   leaderTakeoversMissed: number;
+  /** SIGTERMed workers that had not exited within the grace period + 15 s (then killed). */
+  gracefulStopsHung: number;
+  /** SIGTERMed workers that exited with a non-zero code. */
+  gracefulStopsFailed: number;
   stopsWithoutTakeover: number;
   natsDown: Distribution;
+  /** The machine's 1-minute load average during the chaos (2 cores: above 2 means waiting for CPU). */
+  load: { mean: number | null; max: number | null };
   /** Evidence for every must-be-zero check that is not zero (capped per check). */
   evidence: string[];
 }
@@ -112,6 +124,8 @@ export interface AuditInput {
   events: ChaosEvent[];
   chaosSeconds: number;
   totalSeconds: number;
+  /** The machine's 1-minute load average at each disruption. */
+  loads?: number[];
   /** Lines of the processes' output that mention `text`, for evidence. */
   logsMentioning?: (text: string) => string[];
 }
@@ -125,6 +139,31 @@ export function distribution(values: number[]): Distribution {
 const isLostError = (e: string | null) => e !== null && e.startsWith('lost:');
 const isStale = (e: string | null) => e !== null && e.includes('late result');
 const attemptKey = (taskId: string, n: number) => `${taskId}#${n}`;
+const LOST_SILENT = /^lost: worker \S+ silent for/;
+const LOST_HANDED_BACK = /^lost: worker \S+ stopped and handed it back/;
+const LOST_NOT_RUNNING = /^lost: worker \S+ no longer runs it/;
+
+/**
+ * Lost attempts whose late result had succeeded, with what happened to their worker: a kill or
+ * a stop explains them; a worker that was neither means a live worker's finished task was
+ * failed over.
+ */
+function observations(stale: AttemptRow[], events: ChaosEvent[], host: string): string[] {
+  const signalled = new Map(
+    events.filter((e) => e.pid !== null && e.at !== null).map((e) => [`${host}-${e.pid}-`, e] as const),
+  );
+  const unexplained = stale.filter((a) => ![...signalled.keys()].some((prefix) => a.worker_id?.startsWith(prefix)));
+  if (unexplained.length === 0) return [];
+  return [
+    `${unexplained.length} attempt(s) were failed over although their worker was neither killed nor stopped, and had succeeded; e.g.:`,
+    ...unexplained
+      .slice(0, 5)
+      .map(
+        (a) =>
+          `  ${a.task_id}#${a.number} on ${a.worker_id}, claimed ${a.started_at?.toISOString()}, failed over ${a.finished_at?.toISOString()}: ${a.error}`,
+      ),
+  ];
+}
 
 class Evidence {
   readonly lines: string[] = [];
@@ -334,13 +373,17 @@ export async function auditChaos(input: AuditInput): Promise<ChaosReport> {
   // Time to fail over. Workers: signal → the new attempt of each task it held claimed (DB).
   const host = hostname();
   const lostAttempts = attempts.filter((a) => isLostError(a.error));
+  const staleSucceeded = lostAttempts.filter((a) => a.error?.includes('late result (succeeded)'));
   const attributed = new Set<AttemptRow>();
   const workerFailover = (kind: ChaosKind) => {
     const times: number[] = [];
     let hitting = 0;
     for (const e of input.events.filter((e) => e.action.kind === kind && e.at !== null && e.pid !== null)) {
       const prefix = `${host}-${e.pid}-`;
-      const lost = lostAttempts.filter((a) => a.worker_id?.startsWith(prefix));
+      // Lost by this signal: failed over after it (not earlier, for another reason).
+      const lost = lostAttempts.filter(
+        (a) => a.worker_id?.startsWith(prefix) && (a.finished_at?.getTime() ?? 0) >= (e.at ?? 0),
+      );
       lost.forEach((a) => attributed.add(a));
       const next = lost
         .map((a) => attemptByKey.get(attemptKey(a.task_id, a.number + 1))?.started_at ?? null)
@@ -367,6 +410,10 @@ export async function auditChaos(input: AuditInput): Promise<ChaosReport> {
     );
   }
 
+  const terms = input.events.filter((e) => e.action.kind === 'term-worker' && e.at !== null);
+  for (const e of terms.filter((e) => e.note?.startsWith('did not exit'))) {
+    evidence.add('graceful stops hung', `#${e.action.index + 1} SIGTERM ${e.target} (pid ${e.pid}): ${e.note}`);
+  }
   const disruptions = Object.fromEntries(CHAOS_KINDS.map((k) => [k, 0])) as Record<ChaosKind, number>;
   for (const e of input.events) if (e.at !== null) disruptions[e.action.kind] += 1;
 
@@ -402,6 +449,16 @@ export async function auditChaos(input: AuditInput): Promise<ChaosReport> {
     attemptsLost: lostAttempts.length,
     attemptsLostWithoutKill: lostAttempts.filter((a) => !attributed.has(a)).length,
     staleResults: attempts.filter((a) => isStale(a.error)).length,
+    lostBy: {
+      silent: lostAttempts.filter((a) => LOST_SILENT.test(a.error ?? '')).length,
+      handedBack: lostAttempts.filter((a) => LOST_HANDED_BACK.test(a.error ?? '')).length,
+      notRunning: lostAttempts.filter((a) => LOST_NOT_RUNNING.test(a.error ?? '')).length,
+      other: lostAttempts.filter(
+        (a) => ![LOST_SILENT, LOST_HANDED_BACK, LOST_NOT_RUNNING].some((r) => r.test(a.error ?? '')),
+      ).length,
+    },
+    staleSucceeded: staleSucceeded.length,
+    observations: observations(staleSucceeded, input.events, host),
     handlerFailures: attempts.filter((a) => a.status === 'FAILED' && !isLostError(a.error)).length,
     firesDuplicated: duplicates.reduce((s, d) => s + Number(d.n) - 1, 0),
     fenceViolations: fence.violations.length,
@@ -412,12 +469,18 @@ export async function auditChaos(input: AuditInput): Promise<ChaosReport> {
     leaderKillFailover: distribution(leaderTimes('kill-leader')),
     leaderStopFailover: distribution(leaderTimes('stop-leader')),
     leaderTakeoversMissed: missed.length,
+    gracefulStopsHung: terms.filter((e) => e.note?.startsWith('did not exit')).length,
+    gracefulStopsFailed: terms.filter((e) => typeof e.exitCode === 'number' && e.exitCode !== 0).length,
     stopsWithoutTakeover: input.events.filter(
       (e) => e.action.kind === 'stop-leader' && e.tookOverWhileStopped === false,
     ).length,
     natsDown: distribution(
       input.events.filter((e) => typeof e.natsDownMs === 'number').map((e) => e.natsDownMs as number),
     ),
+    load: {
+      mean: input.loads?.length ? input.loads.reduce((a, b) => a + b, 0) / input.loads.length : null,
+      max: input.loads?.length ? Math.max(...input.loads) : null,
+    },
     evidence: evidence.lines,
   };
 }

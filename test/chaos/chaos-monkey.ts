@@ -4,6 +4,7 @@
  * standby), SIGSTOP the leader past its lease (then SIGCONT it), restart NATS. Records when
  * each disruption happened and how long the leader takeovers took.
  */
+import { loadavg } from 'node:os';
 import type { NatsServerProcess } from '../bus/nats-server-process';
 import type { ProcessCluster } from '../support/cluster';
 import type { RoleProcess } from '../support/processes';
@@ -49,6 +50,8 @@ async function within<T>(promise: Promise<T>, ms: number, fallback: T): Promise<
 
 export class ChaosMonkey {
   readonly events: ChaosEvent[] = [];
+  /** The machine's 1-minute load average at each disruption: context for the failover times. */
+  readonly loads: number[] = [];
   /** Processes replaced by a restart, kept for their logs. */
   readonly retired: Array<{ name: string; process: RoleProcess }> = [];
   /** Worker slots waiting for their new process. */
@@ -75,14 +78,18 @@ export class ChaosMonkey {
   /** Runs the schedule from `startedAt`; stops early once the chaos window is over. */
   async run(plan: ChaosAction[], startedAt: number): Promise<void> {
     const endsAt = startedAt + this.options.seconds * 1000;
+    let lastEnd = startedAt;
     for (const action of plan) {
-      await delay(startedAt + action.atMs - Date.now());
+      // On time, but never right on the heels of the last one (a slow takeover delays the rest).
+      await delay(Math.max(startedAt + action.atMs, lastEnd + this.options.minGapMs) - Date.now());
       if (Date.now() >= endsAt) {
         this.log(`chaos window of ${this.options.seconds} s is over: ${plan.length - action.index} action(s) left out`);
         break;
       }
+      this.loads.push(loadavg()[0]);
       const event = await this.perform(action);
       this.events.push(event);
+      lastEnd = Date.now();
       const when = ((event.at ?? Date.now()) - startedAt) / 1000;
       this.log(
         `[${when.toFixed(1).padStart(6)} s] #${action.index + 1} ${KIND_LABELS[action.kind]} ${describe(event)}`,
@@ -159,14 +166,26 @@ export class ChaosMonkey {
     }
   }
 
-  /** A worker slot to hit; waits for a restart first so that at least one other worker stays up. */
+  /** Worker slots whose current process heartbeats (the view's pid is this process's). */
+  private async liveWorkers(): Promise<string[]> {
+    const { workers } = await this.cluster.view();
+    return WORKER_SLOTS.filter((slot) => {
+      if (this.restarting.has(slot)) return false;
+      const pid = this.cluster.get(slot).child.pid;
+      return workers.some((w) => w.alive && w.pid === pid);
+    });
+  }
+
+  /** A worker slot to hit, once at least two heartbeat: another worker always stays up. */
   private async pickWorker(pick: number): Promise<string | null> {
-    for (let tries = 0; tries < 3; tries++) {
-      const up = WORKER_SLOTS.filter((s) => !this.restarting.has(s));
-      if (up.length >= 2) return up[Math.floor(pick * up.length)];
-      await within(Promise.race(this.restarting.values()), 30_000, undefined);
-    }
-    return null;
+    const up = await eventually(
+      async () => {
+        const live = await this.liveWorkers();
+        return live.length >= 2 ? live : undefined;
+      },
+      { timeoutMs: 60_000, everyMs: 100, what: 'two live workers' },
+    ).catch(() => null);
+    return up ? up[Math.floor(pick * up.length)] : null;
   }
 
   private async signalWorker(action: ChaosAction, signal: 'SIGKILL' | 'SIGTERM'): Promise<ChaosEvent> {
@@ -192,16 +211,33 @@ export class ChaosMonkey {
     return event;
   }
 
-  private async leader(): Promise<{ slot: string; epoch: number; id: string }> {
+  /**
+   * The leader, once a standby is up to replace it (a planner process of ours, running and not
+   * stopped, that records itself): the chaos tests failover, not a cluster without planners.
+   */
+  private async leader(): Promise<{ slot: string; epoch: number; id: string } | null> {
+    const slotOf = (id: string): string | null => {
+      try {
+        return this.cluster.nameOfPlanner(id);
+      } catch {
+        return null;
+      }
+    };
     return eventually(
       async () => {
         const { cluster } = await this.cluster.view();
         if (!cluster.leaderId) return undefined;
-        const slot = this.cluster.nameOfPlanner(cluster.leaderId);
-        return this.stoppedPlanners.has(slot) ? undefined : { slot, epoch: cluster.epoch, id: cluster.leaderId };
+        const slot = slotOf(cluster.leaderId);
+        if (!slot || this.stoppedPlanners.has(slot)) return undefined;
+        const standby = cluster.planners.some((p) => {
+          const s = p.leader ? null : slotOf(p.id);
+          const child = s ? this.cluster.get(s).child : null;
+          return s && child && !this.stoppedPlanners.has(s) && child.exitCode === null && child.signalCode === null;
+        });
+        return standby ? { slot, epoch: cluster.epoch, id: cluster.leaderId } : undefined;
       },
-      { timeoutMs: 60_000, everyMs: 25, what: 'a leader' },
-    );
+      { timeoutMs: 60_000, everyMs: 50, what: 'a leader and a standby' },
+    ).catch(() => null);
   }
 
   /** The first epoch above `epoch` with a live leader, and when it was seen; null after `timeoutMs`. */
@@ -221,6 +257,7 @@ export class ChaosMonkey {
 
   private async killLeader(action: ChaosAction): Promise<ChaosEvent> {
     const before = await this.leader();
+    if (!before) return { action, at: null, target: 'leader', pid: null, note: 'skipped: no leader and standby' };
     const victim = this.cluster.get(before.slot);
     const event: ChaosEvent = {
       action,
@@ -242,6 +279,7 @@ export class ChaosMonkey {
 
   private async stopLeader(action: ChaosAction): Promise<ChaosEvent> {
     const before = await this.leader();
+    if (!before) return { action, at: null, target: 'leader', pid: null, note: 'skipped: no leader and standby' };
     const victim = this.cluster.get(before.slot);
     const event: ChaosEvent = {
       action,

@@ -23,13 +23,12 @@ export interface ChaosAction {
 function kindCounts(total: number, weights: Record<ChaosKind, number>): Record<ChaosKind, number> {
   const sum = CHAOS_KINDS.reduce((s, k) => s + weights[k], 0);
   const counts = Object.fromEntries(CHAOS_KINDS.map((k) => [k, 0])) as Record<ChaosKind, number>;
-  const minimum = total >= CHAOS_KINDS.length ? 1 : 0;
-  for (const k of CHAOS_KINDS) counts[k] = Math.max(minimum, Math.floor((total * weights[k]) / sum));
+  const used = CHAOS_KINDS.filter((k) => weights[k] > 0);
+  const minimum = total >= used.length ? 1 : 0;
+  for (const k of used) counts[k] = Math.max(minimum, Math.floor((total * weights[k]) / sum));
   let assigned = CHAOS_KINDS.reduce((s, k) => s + counts[k], 0);
   // Largest remainders first, then trim the largest counts if the minimums overshot.
-  const byRemainder = [...CHAOS_KINDS].sort(
-    (a, b) => (((total * weights[b]) / sum) % 1) - (((total * weights[a]) / sum) % 1),
-  );
+  const byRemainder = [...used].sort((a, b) => (((total * weights[b]) / sum) % 1) - (((total * weights[a]) / sum) % 1));
   for (let i = 0; assigned < total; i++, assigned++) counts[byRemainder[i % byRemainder.length]] += 1;
   while (assigned > total) {
     const largest = [...CHAOS_KINDS].sort((a, b) => counts[b] - counts[a])[0];

@@ -131,6 +131,7 @@ export async function runChaos(
       triggers: load.triggers,
       events: monkey.events,
       logsMentioning: (text) => monkey.logsMentioning(text),
+      loads: monkey.loads,
       chaosSeconds,
       totalSeconds: (Date.now() - started) / 1000,
     });

@@ -31,6 +31,7 @@ export function chaosChecks(r: ChaosReport): Array<{ what: string; value: number
     zero('fires duplicated', r.firesDuplicated),
     zero('writes by a deposed leader', r.fenceViolations),
     zero('leader takeovers missed', r.leaderTakeoversMissed),
+    zero('graceful stops hung', r.gracefulStopsHung),
   ];
 }
 
@@ -86,8 +87,16 @@ export function chaosTable(r: ChaosReport): string {
       ...check('attempts ended without an execution'),
     },
     {
-      label: 'attempts lost (not by a kill) / stale results',
-      value: `${r.attemptsLost} (${r.attemptsLostWithoutKill}) / ${r.staleResults}`,
+      label: 'attempts lost (not after a kill or stop)',
+      value: `${r.attemptsLost} (${r.attemptsLostWithoutKill})`,
+    },
+    {
+      label: '  silent / handed back / not running / other',
+      value: `${r.lostBy.silent} / ${r.lostBy.handedBack} / ${r.lostBy.notRunning} / ${r.lostBy.other}`,
+    },
+    {
+      label: '  stale results (of them succeeded: work re-done)',
+      value: `${r.staleResults} (${r.staleSucceeded})`,
     },
     { label: 'handler failures retried or failed (sink 500)', value: `${r.handlerFailures}` },
     { label: 'fires duplicated', value: `${r.firesDuplicated}`, ...check('fires duplicated') },
@@ -102,11 +111,20 @@ export function chaosTable(r: ChaosReport): string {
       value: `${r.workerKillsHittingTasks} of ${r.disruptions['kill-worker']}`,
     },
     { label: 'fail over, worker SIGTERM: p50 / max', value: p50max(r.workerTermFailover) },
+    {
+      label: '  SIGTERM: hung (killed) / exit code not 0',
+      value: `${r.gracefulStopsHung} / ${r.gracefulStopsFailed}`,
+      ...check('graceful stops hung'),
+    },
     { label: 'fail over, leader kill -9: p50 / max', value: p50max(r.leaderKillFailover) },
     { label: 'fail over, leader SIGSTOP: p50 / max', value: p50max(r.leaderStopFailover) },
     { label: '  SIGSTOP with no takeover while stopped', value: `${r.stopsWithoutTakeover}` },
     { label: '  leader takeovers missed', value: `${r.leaderTakeoversMissed}`, ...check('leader takeovers missed') },
     { label: 'NATS restart, down: p50 / max', value: p50max(r.natsDown) },
+    {
+      label: 'machine load (1-min avg) mean / max',
+      value: r.load.mean === null ? '–' : `${r.load.mean.toFixed(1)} / ${(r.load.max ?? 0).toFixed(1)}`,
+    },
   ];
   const kinds = CHAOS_KINDS.filter((k) => r.disruptions[k])
     .map((k) => `${KIND_LABELS[k]} ${r.disruptions[k]}`)

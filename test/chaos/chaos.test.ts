@@ -37,6 +37,7 @@ describe('chaos', () => {
       const table = chaosTable(report);
       log(`\n${table}\n`);
       if (report.evidence.length) log(`evidence:\n  ${report.evidence.join('\n  ')}\n`);
+      if (report.observations.length) log(`observations:\n  ${report.observations.join('\n  ')}\n`);
       if (logDir) log(`process logs: ${logDir}`);
       if (options.reportPath) {
         writeFileSync(
@@ -44,6 +45,7 @@ describe('chaos', () => {
           [
             table,
             ...(report.evidence.length ? ['', 'evidence:', ...report.evidence] : []),
+            ...(report.observations.length ? ['', 'observations:', ...report.observations] : []),
             ...(logDir ? [`process logs: ${logDir}`] : []),
           ].join('\n') + '\n',
         );
