@@ -103,6 +103,11 @@ export interface ChaosReport {
   leaderKillFailover: Distribution;
   leaderStopFailover: Distribution;
   leaderTakeoversMissed: number;
+  /** Leader loops that ended on an error of their own (not a lost lease). */
+  leaderCrashes: number;
+  /** The lease epoch at the end, and how many of its changes no kill or stop explains. */
+  finalEpoch: number;
+  epochsUnexplained: number;
   /** SIGTERMed workers that had not exited within the grace period + 15 s (then killed). */
   gracefulStopsHung: number;
   /** SIGTERMed workers that exited with a non-zero code. */
@@ -126,6 +131,8 @@ export interface AuditInput {
   totalSeconds: number;
   /** The machine's 1-minute load average at each disruption. */
   loads?: number[];
+  /** Leader loops that ended on an error of their own, by message. */
+  leaderCrashes?: Map<string, number>;
   /** Lines of the processes' output that mention `text`, for evidence. */
   logsMentioning?: (text: string) => string[];
 }
@@ -197,6 +204,7 @@ export async function auditChaos(input: AuditInput): Promise<ChaosReport> {
     `SELECT coalesce(sum(skipped_fires), 0) AS skipped FROM jobs WHERE deleted_at IS NULL`,
   );
   const fence = await readFenceAudit(db);
+  const [lease] = await db.query<{ epoch: string }>(`SELECT epoch FROM planner_lease WHERE name = 'leader'`);
 
   const runById = new Map(runs.map((r) => [r.id, r]));
   const tasksByRun = new Map<string, TaskRow[]>();
@@ -416,6 +424,11 @@ export async function auditChaos(input: AuditInput): Promise<ChaosReport> {
   }
   const disruptions = Object.fromEntries(CHAOS_KINDS.map((k) => [k, 0])) as Record<ChaosKind, number>;
   for (const e of input.events) if (e.at !== null) disruptions[e.action.kind] += 1;
+  let crashCount = 0;
+  for (const [message, n] of input.leaderCrashes ?? []) {
+    crashCount += n;
+    evidence.add('leader loop crashes', `${n}× "${message}"`);
+  }
 
   return {
     seed: input.seed,
@@ -469,6 +482,13 @@ export async function auditChaos(input: AuditInput): Promise<ChaosReport> {
     leaderKillFailover: distribution(leaderTimes('kill-leader')),
     leaderStopFailover: distribution(leaderTimes('stop-leader')),
     leaderTakeoversMissed: missed.length,
+    leaderCrashes: crashCount,
+    finalEpoch: Number(lease?.epoch ?? 0),
+    // The first leader takes epoch 1; each kill or stop of a leader should add one.
+    epochsUnexplained: Math.max(
+      0,
+      Number(lease?.epoch ?? 0) - 1 - disruptions['kill-leader'] - disruptions['stop-leader'],
+    ),
     gracefulStopsHung: terms.filter((e) => e.note?.startsWith('did not exit')).length,
     gracefulStopsFailed: terms.filter((e) => typeof e.exitCode === 'number' && e.exitCode !== 0).length,
     stopsWithoutTakeover: input.events.filter(

@@ -4,7 +4,9 @@
  * standby), SIGSTOP the leader past its lease (then SIGCONT it), restart NATS. Records when
  * each disruption happened and how long the leader takeovers took.
  */
+import { createWriteStream } from 'node:fs';
 import { loadavg } from 'node:os';
+import { join } from 'node:path';
 import type { NatsServerProcess } from '../bus/nats-server-process';
 import type { ProcessCluster } from '../support/cluster';
 import type { RoleProcess } from '../support/processes';
@@ -35,6 +37,9 @@ export interface ChaosEvent {
 export const WORKER_SLOTS = ['worker-1', 'worker-2', 'worker-3'];
 export const PLANNER_SLOTS = ['planner-1', 'planner-2', 'planner-3'];
 
+/** Leader loop crashes after which the chaos gives up on the cluster and goes to the audit. */
+const WEDGED_AFTER_CRASHES = 20;
+
 const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, Math.max(0, ms)));
 
 /** `promise`, or `fallback` after `ms`. */
@@ -50,6 +55,8 @@ async function within<T>(promise: Promise<T>, ms: number, fallback: T): Promise<
 
 export class ChaosMonkey {
   readonly events: ChaosEvent[] = [];
+  /** Set when the leader loop kept crashing and the chaos gave up on the cluster. */
+  wedged = false;
   /** The machine's 1-minute load average at each disruption: context for the failover times. */
   readonly loads: number[] = [];
   /** Processes replaced by a restart, kept for their logs. */
@@ -64,6 +71,8 @@ export class ChaosMonkey {
     private readonly nats: NatsServerProcess,
     private readonly options: ChaosOptions,
     private readonly log: (line: string) => void,
+    /** Where every process's output is written as it comes (`<slot>-pid<pid>.log`). */
+    private readonly logDir: string,
     /** What PostgreSQL sessions are doing, for evidence when a takeover does not come. */
     private readonly diagnose: () => Promise<string> = async () => '',
   ) {
@@ -71,8 +80,24 @@ export class ChaosMonkey {
   }
 
   startAll(): void {
-    for (const slot of PLANNER_SLOTS) this.cluster.startPlanner(slot);
-    for (const slot of WORKER_SLOTS) this.cluster.startWorker(slot, this.workerEnv);
+    for (const slot of PLANNER_SLOTS) this.startPlanner(slot);
+    for (const slot of WORKER_SLOTS) this.startWorker(slot);
+  }
+
+  /** Copies a process's output to its log file as it comes, so a stuck run can be read live. */
+  capture(name: string, p: RoleProcess): void {
+    const file = createWriteStream(join(this.logDir, `${name}-pid${p.child.pid}.log`));
+    p.child.stdout?.on('data', (d: Buffer) => file.write(d));
+    p.child.stderr?.on('data', (d: Buffer) => file.write(d));
+    p.child.once('exit', () => file.end());
+  }
+
+  private startWorker(slot: string): void {
+    this.capture(slot, this.cluster.startWorker(slot, this.workerEnv));
+  }
+
+  private startPlanner(slot: string): void {
+    this.capture(slot, this.cluster.startPlanner(slot));
   }
 
   /** Runs the schedule from `startedAt`; stops early once the chaos window is over. */
@@ -82,6 +107,12 @@ export class ChaosMonkey {
     for (const action of plan) {
       // On time, but never right on the heels of the last one (a slow takeover delays the rest).
       await delay(Math.max(startedAt + action.atMs, lastEnd + this.options.minGapMs) - Date.now());
+      const crashes = [...this.leaderCrashes().values()].reduce((a, b) => a + b, 0);
+      if (crashes >= WEDGED_AFTER_CRASHES) {
+        this.log(`the leader loop crashed ${crashes} times: the cluster is wedged, so the chaos stops here`);
+        this.wedged = true;
+        break;
+      }
       if (Date.now() >= endsAt) {
         this.log(`chaos window of ${this.options.seconds} s is over: ${plan.length - action.index} action(s) left out`);
         break;
@@ -112,8 +143,8 @@ export class ChaosMonkey {
           if (p.child.exitCode === null && p.child.signalCode === null) continue;
           this.log(`${slot} (pid ${p.child.pid}) is gone: starting it again`);
           this.retire(slot, p);
-          if (slot.startsWith('worker')) this.cluster.startWorker(slot, this.workerEnv);
-          else this.cluster.startPlanner(slot);
+          if (slot.startsWith('worker')) this.startWorker(slot);
+          else this.startPlanner(slot);
         }
         const view = await this.cluster.view();
         const alive = WORKER_SLOTS.every((slot) =>
@@ -122,7 +153,25 @@ export class ChaosMonkey {
         return view.cluster.leaderId && alive ? true : undefined;
       },
       { timeoutMs: 90_000, everyMs: 250, what: 'a leader and every worker slot alive after the chaos' },
-    );
+    ).catch((err: Error) => this.log(`${err.message}: auditing what there is`));
+  }
+
+  /**
+   * Times a leader loop ended on an error of its own (not the loss of its lease), by message:
+   * the leader is meant to end only when it loses the lease or is stopped.
+   */
+  leaderCrashes(): Map<string, number> {
+    const crashes = new Map<string, number>();
+    for (const { name, output } of this.logs()) {
+      if (!name.startsWith('planner')) continue;
+      for (const m of output.matchAll(/leader loop ended: ([^\n]*)/g)) {
+        // eslint-disable-next-line no-control-regex
+        const message = m[1].replace(/\u001b\[[0-9;]*m/g, '').trim();
+        if (/lease of epoch \d+ is no longer held/.test(message)) continue;
+        crashes.set(message, (crashes.get(message) ?? 0) + 1);
+      }
+    }
+    return crashes;
   }
 
   /** Every process's output, the ones replaced included, by name. */
@@ -205,7 +254,7 @@ export class ChaosMonkey {
       }
       if (signal === 'SIGTERM') event.exitCode = code ?? null;
       await delay(action.downMs);
-      this.cluster.startWorker(slot, this.workerEnv);
+      this.startWorker(slot);
     })().finally(() => this.restarting.delete(slot));
     this.restarting.set(slot, back);
     return event;
@@ -273,7 +322,7 @@ export class ChaosMonkey {
     event.takeoverMs = after ? after.seenAt - (event.at ?? 0) : null;
     await within(victim.exited, 10_000, null);
     // Back as a standby: the new leader already holds the lease.
-    this.cluster.startPlanner(before.slot);
+    this.startPlanner(before.slot);
     return event;
   }
 

@@ -9,6 +9,7 @@
  *   CHAOS_KINDS    only these disruptions (comma list of kill-worker, term-worker, kill-leader,
  *                  stop-leader, restart-nats), to chase one failure
  *   CHAOS_REPORT   a file to write the table to (besides printing it)
+ *   CHAOS_KEEP_LOGS=1  keep the processes' logs even when every check holds (they are kept when one fails)
  */
 import { seedFrom } from './random';
 
@@ -46,6 +47,8 @@ export interface ChaosOptions {
   /** A SIGSTOPped leader is continued this long after its successor took over. */
   stopHoldMs: [number, number];
   reportPath: string | null;
+  /** Keep the processes' logs even when every check holds. */
+  keepLogs: boolean;
 }
 
 const PROFILES: Record<ChaosOptions['profile'], Pick<ChaosOptions, 'kills' | 'seconds' | 'drainSeconds'>> = {
@@ -104,5 +107,6 @@ export function chaosOptions(env: NodeJS.ProcessEnv = process.env): ChaosOptions
     stopHoldMs: [0, 1500],
     minGapMs: 1000,
     reportPath: env.CHAOS_REPORT?.trim() || null,
+    keepLogs: env.CHAOS_KEEP_LOGS === '1',
   };
 }

@@ -3,7 +3,7 @@
  * workers as processes; a mixed load; the kill schedule; then every run must finish and is
  * audited. Returns the report (the caller prints the table and asserts the checks).
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NatsServerProcess } from '../bus/nats-server-process';
@@ -102,9 +102,13 @@ export async function runChaos(
       SHARDFLOW_WORKER_STOP_GRACE_MS: String(options.workerStopGraceMs),
     },
   });
-  const monkey = new ChaosMonkey(cluster, nats, options, log, () => sessions(db));
+  const logDir = mkdtempSync(join(tmpdir(), `shardflow-chaos-${options.seed}-`));
+  log(`process logs, as they come: ${logDir}`);
+  const monkey = new ChaosMonkey(cluster, nats, options, log, logDir, () => sessions(db));
+  let keepLogs = true;
   try {
     await cluster.startApi();
+    monkey.capture('api', cluster.get('api'));
     monkey.startAll();
     await cluster.ready(3);
     const load = new ChaosLoad(cluster.api, sink, options, () => activeRuns(db));
@@ -122,7 +126,8 @@ export async function runChaos(
       `chaos over after ${chaosSeconds.toFixed(0)} s (${load.triggers.length} manual triggers); restoring the cluster`,
     );
     await monkey.restore();
-    await drain(db, options.drainSeconds * 1000, log);
+    // A wedged cluster will not finish its runs: a short look is enough to show it.
+    await drain(db, (monkey.wedged ? Math.min(30, options.drainSeconds) : options.drainSeconds) * 1000, log);
     const report = await auditChaos({
       db,
       seed: options.seed,
@@ -132,25 +137,19 @@ export async function runChaos(
       events: monkey.events,
       logsMentioning: (text) => monkey.logsMentioning(text),
       loads: monkey.loads,
+      leaderCrashes: monkey.leaderCrashes(),
       chaosSeconds,
       totalSeconds: (Date.now() - started) / 1000,
     });
-    const failed = chaosChecks(report).some((c) => !c.ok);
-    return { report, logDir: failed ? writeLogs(options.seed, monkey) : null };
+    keepLogs = chaosChecks(report).some((c) => !c.ok) || options.keepLogs;
+    return { report, logDir: keepLogs ? logDir : null };
   } catch (err) {
-    const dir = writeLogs(options.seed, monkey);
-    throw new Error(`${(err as Error).message} (process logs in ${dir})`, { cause: err });
+    throw new Error(`${(err as Error).message} (process logs in ${logDir})`, { cause: err });
   } finally {
     await cluster.stopAll();
     await sink.stop();
     await nats.dispose();
     build.dispose();
+    if (!keepLogs) rmSync(logDir, { recursive: true, force: true });
   }
-}
-
-function writeLogs(seed: number, monkey: ChaosMonkey): string {
-  const dir = join(tmpdir(), `shardflow-chaos-${seed}-${Date.now()}`);
-  mkdirSync(dir, { recursive: true });
-  for (const { name, output } of monkey.logs()) writeFileSync(join(dir, `${name}.log`), output);
-  return dir;
 }

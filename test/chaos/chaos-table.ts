@@ -32,6 +32,7 @@ export function chaosChecks(r: ChaosReport): Array<{ what: string; value: number
     zero('writes by a deposed leader', r.fenceViolations),
     zero('leader takeovers missed', r.leaderTakeoversMissed),
     zero('graceful stops hung', r.gracefulStopsHung),
+    zero('leader loop crashes', r.leaderCrashes),
   ];
 }
 
@@ -120,6 +121,15 @@ export function chaosTable(r: ChaosReport): string {
     { label: 'fail over, leader SIGSTOP: p50 / max', value: p50max(r.leaderStopFailover) },
     { label: '  SIGSTOP with no takeover while stopped', value: `${r.stopsWithoutTakeover}` },
     { label: '  leader takeovers missed', value: `${r.leaderTakeoversMissed}`, ...check('leader takeovers missed') },
+    {
+      label: 'leader loop crashes (not a lost lease)',
+      value: `${r.leaderCrashes}`,
+      ...check('leader loop crashes'),
+    },
+    {
+      label: '  lease epoch at the end (changes no kill explains)',
+      value: `${r.finalEpoch} (${r.epochsUnexplained})`,
+    },
     { label: 'NATS restart, down: p50 / max', value: p50max(r.natsDown) },
     {
       label: 'machine load (1-min avg) mean / max',
