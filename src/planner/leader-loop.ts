@@ -73,6 +73,10 @@ export class LeaderLoop {
   private readonly workerSeen = new Map<string, number>();
   /** Workers that said they are stopping: dead at once, whatever their last heartbeat. */
   private readonly workersGone = new Set<string>();
+  /** Claims missing from their worker's heartbeats, and since when (this leader's clock). */
+  private missingSince = new Map<string, number>();
+  /** The last pull came back full: more events wait, so a missing claim may have its result queued. */
+  private eventsBacklogged = false;
   /** Each worker's latest heartbeat that listed the tasks it runs. */
   private readonly workerReports = new Map<string, { at: number; taskIds: Set<string> }>();
   private lastLiveness = 0;
@@ -181,6 +185,7 @@ export class LeaderLoop {
     this.wakeUp = null;
     if (winner.deliveries === null) return [];
     this.pending = null;
+    this.eventsBacklogged = winner.deliveries.length >= EVENT_BATCH;
     return winner.deliveries;
   }
 
@@ -218,7 +223,7 @@ export class LeaderLoop {
         if (this.workersGone.size || nowMs - this.lastLiveness >= LIVENESS_SWEEP_MS) {
           this.lastLiveness = nowMs;
           await turn.applyLostWorkers(await this.deadWorkers(tx, nowMs));
-          await turn.applyOrphans(await this.orphanedClaims(tx));
+          await turn.applyOrphans(await this.orphanedClaims(tx, nowMs));
         }
         await turn.advanceRuns(everything ? [...this.book.all()].map((r) => r.row.id) : effects.changedRuns);
         await this.flush(tx, effects);
@@ -257,19 +262,30 @@ export class LeaderLoop {
   }
 
   /**
-   * Claims a live worker does not run: its latest heartbeat omits them although they started
-   * well before it was sent (both times are the worker's own clock, so skew does not matter).
+   * Claims a live worker does not run: its heartbeats omit them although they started well
+   * before (both times are the worker's own clock, so skew does not matter) — for a whole
+   * worker timeout, because a worker also forgets a task as soon as JetStream holds its result,
+   * and that result may still wait in the events stream behind a busy leader. Not while this
+   * leader is behind on events at all.
    */
-  private async orphanedClaims(tx: EntityManager): Promise<Map<string, string>> {
+  private async orphanedClaims(tx: EntityManager, nowMs: number): Promise<Map<string, string>> {
     const orphans = new Map<string, string>();
-    if (this.workerReports.size === 0) return orphans;
+    if (this.workerReports.size === 0 || this.eventsBacklogged) {
+      this.missingSince.clear();
+      return orphans;
+    }
+    const stillMissing = new Map<string, number>();
     for (const claim of await runningClaimsOf(tx, [...this.workerReports.keys()])) {
       const report = this.workerReports.get(claim.workerId);
       if (!report || !claim.startedAt || report.taskIds.has(claim.id)) continue;
-      if (claim.startedAt.getTime() < report.at - ORPHAN_MARGIN_MS) {
+      if (claim.startedAt.getTime() >= report.at - ORPHAN_MARGIN_MS) continue;
+      const since = this.missingSince.get(claim.id) ?? nowMs;
+      stillMissing.set(claim.id, since);
+      if (nowMs - since >= this.deps.workerTimeoutMs) {
         orphans.set(claim.id, `worker ${claim.workerId} no longer runs it`);
       }
     }
+    this.missingSince = stillMissing;
     return orphans;
   }
 
