@@ -28,7 +28,7 @@ export class AppModule {
     const imports: ModuleMetadata['imports'] = [CoreModule.forRoot(config, options.clock)];
     if (has('api') || has('planner')) {
       if (!options.databaseUrl) throw new Error('the api and planner roles need a database');
-      imports.push(DatabaseModule.forRoot(options.databaseUrl));
+      imports.push(DatabaseModule.forRoot(options.databaseUrl, config.leaseMs));
     }
     if (has('planner') || has('worker')) imports.push(BusModule.forRoot());
     if (has('planner')) imports.push(PlannerModule);

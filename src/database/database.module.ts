@@ -7,10 +7,12 @@ import { PgNotifier } from './pg-notifier';
 @Global()
 @Module({})
 export class DatabaseModule {
-  static forRoot(url: string): DynamicModule {
+  /** `leaseMs`: a transaction left idle for half a lease is ended, so a frozen leader cannot block a takeover. */
+  static forRoot(url: string, leaseMs: number): DynamicModule {
+    const idleInTransactionMs = Math.max(500, Math.floor(leaseMs / 2));
     return {
       module: DatabaseModule,
-      imports: [TypeOrmModule.forRoot(dataSourceOptions(url))],
+      imports: [TypeOrmModule.forRoot(dataSourceOptions(url, { idleInTransactionMs }))],
       providers: [{ provide: DATABASE_URL, useValue: url }, PgNotifier],
       exports: [DATABASE_URL, PgNotifier],
     };

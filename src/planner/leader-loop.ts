@@ -72,7 +72,7 @@ export class LeaderLoop {
   /** When this leader last heard each worker (its own clock, so worker clock skew does not matter). */
   private readonly workerSeen = new Map<string, number>();
   /** Workers that said they are stopping: dead at once, whatever their last heartbeat. */
-  private readonly workersGone = new Set<string>();
+  private readonly handedBack = new Map<string, { workerId: string; why: string }>();
   /** Claims missing from their worker's heartbeats, and since when (this leader's clock). */
   private missingSince = new Map<string, number>();
   /** The last pull came back full: more events wait, so a missing claim may have its result queued. */
@@ -125,7 +125,14 @@ export class LeaderLoop {
       if (hb.taskIds && !hb.stopping)
         this.workerReports.set(hb.workerId, { at: Date.parse(hb.at), taskIds: new Set(hb.taskIds) });
       if (hb.stopping) {
-        this.workersGone.add(hb.workerId);
+        // Only what it names: the rest it finished, and those results may still be on their way.
+        for (const taskId of hb.released ?? []) {
+          this.handedBack.set(taskId, {
+            workerId: hb.workerId,
+            why: `worker ${hb.workerId} stopped and handed it back`,
+          });
+        }
+        this.workerReports.delete(hb.workerId);
         this.wakeUp?.();
       }
     });
@@ -220,7 +227,11 @@ export class LeaderLoop {
           await turn.applyDueRetries();
           await turn.applyTimeouts();
         }
-        if (this.workersGone.size || nowMs - this.lastLiveness >= LIVENESS_SWEEP_MS) {
+        if (this.handedBack.size) {
+          await turn.applyOrphans(new Map(this.handedBack));
+          this.handedBack.clear();
+        }
+        if (nowMs - this.lastLiveness >= LIVENESS_SWEEP_MS) {
           this.lastLiveness = nowMs;
           await turn.applyLostWorkers(await this.deadWorkers(tx, nowMs));
           await turn.applyOrphans(await this.orphanedClaims(tx, nowMs));
@@ -248,16 +259,11 @@ export class LeaderLoop {
     const dead = new Map<string, string>();
     const since = this.hold.acquiredAt.getTime();
     for (const workerId of await workersHoldingTasks(tx)) {
-      if (this.workersGone.has(workerId)) {
-        dead.set(workerId, `worker ${workerId} stopped and handed it back`);
-        continue;
-      }
       const seen = this.workerSeen.get(workerId) ?? since;
       if (nowMs - seen > this.deps.workerTimeoutMs) {
         dead.set(workerId, `worker ${workerId} silent for ${nowMs - seen} ms`);
       }
     }
-    this.workersGone.clear();
     return dead;
   }
 
@@ -268,8 +274,11 @@ export class LeaderLoop {
    * and that result may still wait in the events stream behind a busy leader. Not while this
    * leader is behind on events at all.
    */
-  private async orphanedClaims(tx: EntityManager, nowMs: number): Promise<Map<string, string>> {
-    const orphans = new Map<string, string>();
+  private async orphanedClaims(
+    tx: EntityManager,
+    nowMs: number,
+  ): Promise<Map<string, { workerId: string; why: string }>> {
+    const orphans = new Map<string, { workerId: string; why: string }>();
     if (this.workerReports.size === 0 || this.eventsBacklogged) {
       this.missingSince.clear();
       return orphans;
@@ -282,7 +291,7 @@ export class LeaderLoop {
       const since = this.missingSince.get(claim.id) ?? nowMs;
       stillMissing.set(claim.id, since);
       if (nowMs - since >= this.deps.workerTimeoutMs) {
-        orphans.set(claim.id, `worker ${claim.workerId} no longer runs it`);
+        orphans.set(claim.id, { workerId: claim.workerId, why: `worker ${claim.workerId} no longer runs it` });
       }
     }
     this.missingSince = stillMissing;

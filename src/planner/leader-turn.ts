@@ -87,14 +87,15 @@ export class LeaderTurn {
   }
 
   async applyDueRetries(): Promise<void> {
-    for (const task of await lockDueRetries(this.tx, this.now, BATCH)) {
-      if (!this.book.get(task.runId)) continue;
+    for (const task of this.current(await lockDueRetries(this.tx, this.now, BATCH))) {
+      if (task.status !== 'PENDING' || !this.book.get(task.runId)) continue;
       this.queueAttempt({ ...task, attempt: task.attempt + 1 });
     }
   }
 
   async applyTimeouts(): Promise<void> {
-    for (const task of await lockOverdue(this.tx, this.now, BATCH)) {
+    for (const task of this.current(await lockOverdue(this.tx, this.now, BATCH))) {
+      if (task.status !== 'RUNNING') continue;
       const run = this.book.get(task.runId);
       const timeoutMs = run?.steps.get(task.stepKey)?.timeoutMs ?? 0;
       this.effects.stopWorker(task.runId, task.id, task.workerId, task.attempt);
@@ -117,7 +118,7 @@ export class LeaderTurn {
    */
   async applyLostWorkers(dead: Map<string, string>): Promise<void> {
     if (dead.size === 0) return;
-    const tasks = await lockRunningOf(this.tx, [...dead.keys()], BATCH);
+    const tasks = this.current(await lockRunningOf(this.tx, [...dead.keys()], BATCH));
     this.failOver(tasks, (task) => dead.get(task.workerId ?? '') ?? 'its worker is gone');
   }
 
@@ -126,10 +127,13 @@ export class LeaderTurn {
    * task list): for instance a claim whose acknowledgement was lost, so the worker gave the
    * task back while the leader had recorded the claim.
    */
-  async applyOrphans(orphans: Map<string, string>): Promise<void> {
+  async applyOrphans(orphans: Map<string, { workerId: string; why: string }>): Promise<void> {
     if (orphans.size === 0) return;
-    const tasks = (await lockTasks(this.tx, [...orphans.keys()])).filter((t) => t.status === 'RUNNING');
-    this.failOver(tasks, (task) => orphans.get(task.id) ?? 'its worker no longer runs it');
+    // Only while that worker still holds the claim: the task may have moved on since.
+    const tasks = this.current(await lockTasks(this.tx, [...orphans.keys()])).filter(
+      (t) => t.status === 'RUNNING' && t.workerId === orphans.get(t.id)?.workerId,
+    );
+    this.failOver(tasks, (task) => orphans.get(task.id)?.why ?? 'its worker no longer runs it');
   }
 
   private failOver(tasks: TaskRow[], reason: (task: TaskRow) => string): void {
@@ -375,6 +379,15 @@ export class LeaderTurn {
   private retire(run: ActiveRun): void {
     this.book.remove(run.row.id);
     this.effects.retired.set(run.row.id, run);
+  }
+
+  /**
+   * Rows as this turn left them: a task read from PostgreSQL may already have changed earlier
+   * in the same turn (a result applied before the liveness sweep), and those changes are only
+   * written when the turn ends — deciding on the stale row would undo them.
+   */
+  private current(rows: TaskRow[]): TaskRow[] {
+    return rows.map((row) => this.effects.updatedTasks.get(row.id) ?? row);
   }
 
   private snapshot(task: TaskRow): TaskSnapshot {

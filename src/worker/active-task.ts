@@ -38,6 +38,8 @@ export function contextOf(task: TaskMessage): TaskContext {
  */
 export class ActiveTask {
   readonly key: string;
+  /** Handed out before (its ack wait passed): the attempt may already be over elsewhere. */
+  readonly redelivered: boolean;
   readonly controller = new AbortController();
   readonly interrupted: Promise<Interruption>;
   private readonly deliveries: Delivery<TaskMessage>[];
@@ -49,6 +51,7 @@ export class ActiveTask {
     delivery: Delivery<TaskMessage>,
   ) {
     this.key = attemptKey(task);
+    this.redelivered = delivery.redeliveries > 0;
     this.deliveries = [delivery];
     this.interrupted = new Promise((resolve) => {
       this.resolveInterrupted = resolve;

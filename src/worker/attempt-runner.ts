@@ -75,6 +75,25 @@ async function execute(active: ActiveTask, claimedAt: number, deps: AttemptDeps)
   }
 }
 
+/** How long a redelivered task waits, after its claim, for the leader to refuse it. */
+export const REDELIVERY_PAUSE_MS = 1000;
+
+/**
+ * A redelivered message may be an attempt that already ended (its worker died after
+ * publishing the result) or was failed over: the leader then refuses the claim within a turn
+ * and tells this worker to stop. Waiting briefly for that refusal — only on redeliveries, so
+ * the normal path pays nothing — keeps such an attempt from running twice.
+ */
+async function awaitRefusal(active: ActiveTask): Promise<true | Interruption> {
+  const pause = new AbortController();
+  const refused = await Promise.race([
+    active.interrupted,
+    delay(REDELIVERY_PAUSE_MS, true as const, { signal: pause.signal }).catch(() => true as const),
+  ]);
+  pause.abort();
+  return refused;
+}
+
 async function attempt(active: ActiveTask, deps: AttemptDeps): Promise<void> {
   const { task } = active;
   const label = `task ${task.taskId} attempt ${task.attempt}`;
@@ -92,6 +111,7 @@ async function attempt(active: ActiveTask, deps: AttemptDeps): Promise<void> {
     return;
   }
 
+  if (claimed === true && active.redelivered) claimed = await awaitRefusal(active);
   let outcome = claimed === true ? await execute(active, claimedAt, deps) : claimed;
   if (outcome.kind === 'timeout') outcome = failed(outcome.error);
   if (outcome.kind === 'cancel') {

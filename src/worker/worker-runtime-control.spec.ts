@@ -61,6 +61,16 @@ describe('WorkerRuntime: cancel', () => {
     expect(bus.results().map((r) => `${r.taskId}:${r.attempt}:${r.status}`)).toEqual(['a:2:succeeded']);
   });
 
+  it('holds a redelivered task after its claim, so a refusal stops it before the handler runs', async () => {
+    const { bus, gate } = await startRuntime();
+    const again = bus.deliver(gateTask('done-elsewhere'), 1);
+    await bus.log.next((e) => e.type === 'claim');
+    bus.sendControl({ type: 'cancel', runId: 'run-1', taskIds: ['done-elsewhere'], workerId: 'w1', attempt: 1 });
+    expect(await again.settled).toBe('ack');
+    expect(gate.started.items).toEqual([]);
+    expect(bus.results()).toEqual([]);
+  });
+
   it('forgets a cancel after its memory time', async () => {
     let now = NOW.getTime();
     const { bus, gate } = await startRuntime({ clock: () => new Date(now), cancelMemoryMs: 1000 });

@@ -83,6 +83,8 @@ export interface ChaosReport {
   extraOfLost: number;
   extraOfStale: number;
   extraUnexplained: number;
+  /** Of the unexplained: executions that started after their attempt had ended (redeliveries). */
+  extraAfterEnd: number;
   attemptsWithoutExecution: number;
   attemptsLost: number;
   attemptsLostWithoutKill: number;
@@ -327,6 +329,7 @@ export async function auditChaos(input: AuditInput): Promise<ChaosReport> {
   let extraOfLost = 0;
   let extraOfStale = 0;
   let extraUnexplained = 0;
+  let extraAfterEnd = 0;
   let attemptsWithoutExecution = 0;
   for (const [key, execs] of execByAttempt) {
     const a = attemptByKey.get(key);
@@ -346,10 +349,19 @@ export async function auditChaos(input: AuditInput): Promise<ChaosReport> {
     else if (isStale(a.error)) extraOfStale += extra;
     else {
       extraUnexplained += extra;
+      const ended = a.finished_at?.getTime() ?? Infinity;
+      const late = execs.filter((e) => e.at > ended);
+      extraAfterEnd += late.length;
       const logged = input.logsMentioning?.(a.task_id) ?? [];
+      const why =
+        a.status === 'QUEUED' || a.status === 'RUNNING'
+          ? `; the attempt never ended`
+          : late.length
+            ? `; ran again ${((late[0].at - ended) / 1000).toFixed(1)} s after the attempt had ended (a redelivery of a finished attempt)`
+            : '';
       evidence.add(
         'executions unexplained',
-        `attempt ${key} (${execs[0].jobName}/${execs[0].stepKey}[${execs[0].shardIndex}], run ${execs[0].runId}) is ${a.status}${a.error ? ` (${a.error.slice(0, 120)})` : ''} on ${a.worker_id} (claimed ${a.started_at?.toISOString()}, finished ${a.finished_at?.toISOString()}), executed ${execs.length}×: ${execs.map((e) => `${e.status} at ${new Date(e.at).toISOString()}`).join(', ')}${logged.length ? `; logs: ${logged.slice(0, 4).join(' | ')}` : ''}`,
+        `attempt ${key} (${execs[0].jobName}/${execs[0].stepKey}[${execs[0].shardIndex}], run ${execs[0].runId}) is ${a.status}${a.error ? ` (${a.error.slice(0, 120)})` : ''} on ${a.worker_id} (claimed ${a.started_at?.toISOString()}, finished ${a.finished_at?.toISOString()}), executed ${execs.length}×: ${execs.map((e) => `${e.status} at ${new Date(e.at).toISOString()}`).join(', ')}${why}${logged.length ? `; logs: ${logged.slice(0, 4).join(' | ')}` : ''}`,
       );
     }
   }
@@ -458,6 +470,7 @@ export async function auditChaos(input: AuditInput): Promise<ChaosReport> {
     extraOfLost,
     extraOfStale,
     extraUnexplained,
+    extraAfterEnd,
     attemptsWithoutExecution,
     attemptsLost: lostAttempts.length,
     attemptsLostWithoutKill: lostAttempts.filter((a) => !attributed.has(a)).length,

@@ -82,6 +82,7 @@ export function chaosTable(r: ChaosReport): string {
       must: '– / – / 0',
       ok: r.extraUnexplained === 0,
     },
+    { label: '    other: run after their attempt had ended', value: `${r.extraAfterEnd}` },
     {
       label: '  attempts ended without an execution',
       value: `${r.attemptsWithoutExecution}`,
