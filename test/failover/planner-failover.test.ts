@@ -117,7 +117,10 @@ describe('planner death', () => {
     await expectExactlyOnce('leader-paused', runId);
     // Give the woken planner time to try: its renew fails, its next transaction is refused.
     await eventually(
-      async () => (/lease of epoch \d+ lost|no longer held|leader loop ended/.test(cluster.get(paused).output()) ? true : undefined),
+      async () =>
+        /lease of epoch \d+ lost|no longer held|leader loop ended/.test(cluster.get(paused).output())
+          ? true
+          : undefined,
       {
         what: 'the old leader to notice it lost the lease',
         timeoutMs: 20_000,
