@@ -81,9 +81,14 @@ describe('outages mid-run', () => {
   it('PostgreSQL restarted: the planner stops leading until it can write, then resumes the run', async () => {
     const runId = await wideRun('pg-restart');
     const before = await cluster.view();
+    const seen = cluster.get('planner').output().length;
     await postgres.stop();
-    // While the database is down the api says it is not ready.
+    // While the database is down the api says it is not ready, and the leader stops leading.
     expect((await fetch(`${cluster.api.baseUrl}/readyz`)).status).toBe(503);
+    await eventually(
+      async () => (/leader loop ended/.test(cluster.get('planner').output().slice(seen)) ? true : undefined),
+      { what: 'the leader to stop leading while the database is down', timeoutMs: 30_000 },
+    );
     postgres = await startEmbeddedPostgres({ dataDir: pgDir, logger: quiet });
     await eventually(async () => ((await fetch(`${cluster.api.baseUrl}/readyz`)).status === 200 ? true : undefined), {
       what: 'the api to be ready again',
