@@ -168,6 +168,11 @@ export class ChaosMonkey {
         // eslint-disable-next-line no-control-regex
         const message = m[1].replace(/\u001b\[[0-9;]*m/g, '').trim();
         if (/lease of epoch \d+ is no longer held/.test(message)) continue;
+        // A leader frozen mid-transaction (SIGSTOP) has its session ended by PostgreSQL's
+        // idle_in_transaction_session_timeout, so a standby can take over; when it wakes, its
+        // transaction fails on the closed connection. That is the fencing working, not a crash.
+        if (/idle-in-transaction timeout|query runner was already released|Connection terminated/i.test(message))
+          continue;
         crashes.set(message, (crashes.get(message) ?? 0) + 1);
       }
     }
